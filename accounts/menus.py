@@ -1,0 +1,50 @@
+"""Menus by role. Each entry names the permission its view requires; `require_perm` on the view
+uses the same string, so an item hidden from a role is also a URL refused to it (PIA III-3 R1, R3).
+
+Apps add their entries to MENU (one line each); the order here is the order on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    perm: str  # "app_label.codename"; "" = any logged-in staff
+    section: str = "業務"
+
+
+MENU: list[MenuItem] = [
+    MenuItem("住民検索", "residents:search", "residents.view_register", "照会"),
+    MenuItem("個人番号で検索", "residents:mynumber_search", "residents.use_mynumber", "照会"),
+    MenuItem("アクセス記録", "audit:log", "audit.view_access_log", "監査"),
+]
+
+
+def visible_menu(user) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    if not user.is_authenticated:
+        return []
+    items = []
+    for item in MENU:
+        if not item.perm or user.has_perm(item.perm):
+            items.append({"label": item.label, "url": reverse(item.url_name), "section": item.section})
+    return items
+
+
+def menu_context(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"menu": []}
+    return {"menu": visible_menu(user), "is_system_admin": is_system_admin(user)}
+
+
+def is_system_admin(user) -> bool:  # type: ignore[no-untyped-def]
+    from .roles import ADMIN
+
+    return bool(user.is_superuser or user.groups.filter(name=ADMIN).exists())

@@ -1,0 +1,70 @@
+"""Roles are groups with a fixed set of permissions; this table is the single source of truth.
+
+`sync_roles()` (run after every migrate) makes the groups match it. Each app declares its own
+permissions in its models' Meta; a role names them here as "app_label.codename".
+"""
+
+from __future__ import annotations
+
+CLERK = "予防接種担当"
+MYNUMBER = "番号利用事務従事者"
+ENTRY = "入力担当"
+VERIFIER = "照合担当"
+RELIEF = "健康被害救済担当"
+AUDITOR = "監査担当"
+ADMIN = "システム管理者"
+CONTRACTOR = "委託事業者"
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CLERK: [
+        "residents.view_register",
+    ],
+    MYNUMBER: [
+        "residents.view_register",
+        "residents.use_mynumber",
+    ],
+    ENTRY: [
+        "residents.view_register",
+    ],
+    VERIFIER: [
+        "residents.view_register",
+    ],
+    RELIEF: [
+        "residents.view_register",
+    ],
+    AUDITOR: [
+        "audit.view_access_log",
+        "audit.export_access_log",
+    ],
+    # the admin console only: manages accounts and rights, sees no resident data
+    ADMIN: [
+        "accounts.view_staff",
+        "accounts.add_staff",
+        "accounts.change_staff",
+        "accounts.view_rightsreview",
+        "accounts.add_rightsreview",
+        "auth.view_group",
+        "auth.change_group",
+        "auth.view_permission",
+    ],
+    CONTRACTOR: [],
+}
+
+ALL_ROLES = list(ROLE_PERMISSIONS)
+
+
+def sync_roles() -> None:
+    """Create every role group with the permissions listed above.
+
+    New groups get exactly the list; existing groups get missing permissions added, so that what the
+    system administrator changed in the console is not undone by a deploy.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for dotted in perms:
+            app_label, codename = dotted.split(".", 1)
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.add(*wanted)

@@ -1,0 +1,99 @@
+"""Writing access records. Every read of personal data, search, My Number use, export and refusal
+goes through `access_record` (one row each) or `access_record_bulk` (batches)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import HttpRequest
+
+from .models import AuditRecord, Event
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whom a record is about: the resident's 宛番号 and, when there is one, the model row."""
+
+    atena_no: str = ""
+    obj: models.Model | None = None
+
+
+def access_record(
+    *,
+    event: Event | str,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    subject: Subject | None = None,
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+    outcome: str = "ok",
+) -> AuditRecord:
+    """Write one access record: who, when, from where, whom, what, why."""
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        actor = request.user if request.user.is_authenticated else None
+    subject = subject or Subject()
+    obj = subject.obj
+    return AuditRecord.objects.create(
+        action=AuditRecord.Action.ACCESS,
+        event=str(event),
+        actor=actor,
+        username=getattr(actor, "username", "") or "",
+        remote_addr=client_ip(request),
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_pk=str(obj.pk) if obj is not None else "",
+        object_id=obj.pk if obj is not None and isinstance(obj.pk, int) else None,
+        object_repr=str(obj) if obj is not None else "",
+        subject_atena=subject.atena_no,
+        purpose=purpose[:200],
+        additional_data=detail or None,
+        outcome=outcome,
+    )
+
+
+def access_record_bulk(
+    *,
+    event: Event | str,
+    actor: Any,
+    subjects: Iterable[Subject],
+    purpose: str,
+    detail: dict[str, Any] | None = None,
+    batch_size: int = 2000,
+) -> int:
+    """One record per subject for batch work (print runs, exports); the trigger still chains each row."""
+    rows = []
+    count = 0
+    for s in subjects:
+        obj = s.obj
+        rows.append(
+            AuditRecord(
+                action=AuditRecord.Action.ACCESS,
+                event=str(event),
+                actor=actor,
+                username=getattr(actor, "username", "") or "",
+                content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+                object_pk=str(obj.pk) if obj is not None else "",
+                object_id=obj.pk if obj is not None and isinstance(obj.pk, int) else None,
+                object_repr=str(obj) if obj is not None else "",
+                subject_atena=s.atena_no,
+                purpose=purpose[:200],
+                additional_data=detail or None,
+            )
+        )
+        if len(rows) >= batch_size:
+            AuditRecord.objects.bulk_create(rows)
+            count += len(rows)
+            rows = []
+    if rows:
+        AuditRecord.objects.bulk_create(rows)
+        count += len(rows)
+    return count

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from accounts import roles
+from tests.factories.accounts import StaffFactory
+
+
+@pytest.fixture(autouse=True)
+def _roles(db):
+    roles.sync_roles()
+
+
+@pytest.fixture
+def staff_client():
+    """staff_client(role, ...) -> (client logged in as a new staff member with those roles, staff)."""
+
+    def make(*role_names: str, **kwargs) -> tuple[Client, object]:
+        staff = StaffFactory(roles=list(role_names), **kwargs)
+        client = Client()
+        client.force_login(staff, backend="accounts.backends.StaffBackend")
+        return client, staff
+
+    return make
