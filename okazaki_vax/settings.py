@@ -198,3 +198,16 @@ if not DEBUG:
 # Demo and benchmark
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="okazaki-demo-2026")
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
+
+# Adapters: the apps name the interface they need, `integration` implements it (apps never import
+# integration). Each value is a dotted path to a callable; okazaki_vax.adapters.get_adapter loads it.
+ADAPTERS = {
+    # (resident, *, requested_by, purpose) -> dict | None: 公金受取口座 via the intermediate server
+    "PUBLIC_FUNDS_ACCOUNT": env.str(
+        "ADAPTER_PUBLIC_FUNDS_ACCOUNT", default="integration.intermediate.public_funds_account_lookup"
+    ),
+    # (notices: list[dict]) -> list[dict]: Mynaportal お知らせ via the intermediate server
+    "MYNAPORTAL_NOTICE": env.str("ADAPTER_MYNAPORTAL_NOTICE", default="integration.mynaportal.send_notices"),
+    # (*, mynumber, name, sex, birth_date, address, requested_by) -> dict: 住基ネット本人確認
+    "JUKINET_VERIFY": env.str("ADAPTER_JUKINET_VERIFY", default="integration.jukinet.verify_mynumber"),
+}
