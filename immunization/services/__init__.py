@@ -1,5 +1,16 @@
 """Every write the immunization records business does (keyword-only `<entity>_<verb>` functions)."""
 
+from .records import (  # noqa: F401
+    Extras,
+    FourEyesViolation,
+    entry_batch_create,
+    record_key,
+    record_reject,
+    record_second_key,
+    record_verify,
+    survey_record_history,
+    survey_register,
+)
 from .vouchers import (  # noqa: F401
     VoucherItem,
     voucher_issue,
