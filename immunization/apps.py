@@ -6,4 +6,10 @@ class ImmunizationConfig(AppConfig):
     verbose_name = "予防接種"
 
     def ready(self) -> None:
+        from residents.panels import RESIDENT_PANELS
+
         from . import auditing  # noqa: F401  (django-auditlog registration)
+        from .panels import history_panel
+
+        if history_panel not in RESIDENT_PANELS:
+            RESIDENT_PANELS.append(history_panel)
