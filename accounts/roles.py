@@ -18,10 +18,14 @@ CONTRACTOR = "委託事業者"
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CLERK: [
         "residents.view_register",
+        "integration.view_feeds",
+        "integration.run_feeds",
     ],
     MYNUMBER: [
         "residents.view_register",
         "residents.use_mynumber",
+        "integration.view_feeds",
+        "integration.network_inquiry",
     ],
     ENTRY: [
         "residents.view_register",
@@ -31,6 +35,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     RELIEF: [
         "residents.view_register",
+        "integration.network_inquiry",
     ],
     AUDITOR: [
         "audit.view_access_log",
@@ -49,6 +54,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     CONTRACTOR: [],
 }
+# integration: the supervisor (所属長) who approves answers flagged "no automatic answer" (PIA III-6).
+SUPERVISOR = "情報提供承認者"
+ROLE_PERMISSIONS[SUPERVISOR] = [
+    "residents.view_register",
+    "integration.view_feeds",
+    "integration.approve_answer",
+]
 
 ALL_ROLES = list(ROLE_PERMISSIONS)
 
