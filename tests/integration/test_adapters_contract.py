@@ -82,7 +82,8 @@ def test_mynaportal_outage_fails_every_notice_without_recording(numbered_residen
 def test_mynaportal_rejects_fields_outside_the_format(numbered_resident, sim):
     a, _ = numbered_resident(4)
     out = get_adapter("MYNAPORTAL_NOTICE")([_notice("n1", a.atena_no, mynumber="123")])
-    assert out[0]["status"] == "failed" and "形式にない項目" in out[0]["message"]
+    assert out[0]["status"] == "failed"
+    assert "形式にない項目" in out[0]["message"]
     assert sim.received_notices() == []
 
 
@@ -137,7 +138,7 @@ def _verify(number: str, user, **over):
 
 @pytest.mark.django_db
 def test_jukinet_match_mismatch_and_not_found(numbered_resident, mynumber_staff):
-    resident, number = numbered_resident(8)
+    _resident, number = numbered_resident(8)
 
     assert _verify(number, mynumber_staff)["result"] == "match"
     # width and spacing do not matter; a wrong birth date does

@@ -29,8 +29,10 @@ def test_inquiry_outside_the_permitted_list_is_refused_and_recorded(numbered_res
     assert "照会許可用照合リスト" in denied.first().additional_data["reason"]
 
     ok = intermediate.inquiry_send(user=mynumber_staff, resident=resident, item_code="local_tax", business=COPAYMENT)
-    assert ok.status == "answered" and ok.answer == {"tax": "課税"}
-    assert ok.legal_basis and ok.business == COPAYMENT
+    assert ok.status == "answered"
+    assert ok.answer == {"tax": "課税"}
+    assert ok.legal_basis
+    assert ok.business == COPAYMENT
 
 
 @pytest.mark.django_db
@@ -43,7 +45,8 @@ def test_mover_in_history_inquiry(numbered_resident, mynumber_staff, sim):
     )
     assert got.answer == history
     resident.refresh_from_db()
-    assert resident.unified_no and resident.number_link.unified_no == resident.unified_no
+    assert resident.unified_no
+    assert resident.number_link.unified_no == resident.unified_no
 
 
 def _receive(resident, item: str, rid: str) -> ProvisionRequest:
@@ -82,9 +85,10 @@ def test_no_auto_answer_item_waits_for_a_supervisor(numbered_resident, sim, cler
     assert sim.answers_received("REQ-2") == []
 
     done = intermediate.provision_decide(user=supervisor, provision=req, approve=True, note="確認済")
-    assert done.status == "approved" and done.decided_by == supervisor
+    assert done.status == "approved"
+    assert done.decided_by == supervisor
     assert sim.answers_received("REQ-2") == [{"status": "answered", "data": {"benefit": "医療費"}}]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="既に処理"):
         intermediate.provision_decide(user=supervisor, provision=req, approve=False)
 
 
