@@ -16,9 +16,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from residents import mynumber as mn
-from residents.kana import normalize_kana, normalize_text
+from residents.kana import address_key, normalize_kana, normalize_text
 from residents.models import Resident
-from residents.services import CITY_PREFIX
 
 from .envelope import MAX_ERRORS, FeedRejected, LineError, read_envelope
 from .models import FeedRun
@@ -233,7 +232,6 @@ def load(data: bytes, *, run: FeedRun, dry_run: bool = False) -> Result:
         result.households = len(new_households)
 
         now = timezone.now()
-        city_key = normalize_text(CITY_PREFIX)
         first_id = _allocate(cur, "residents_resident", len(checked))
 
         def resident_rows():  # type: ignore[no-untyped-def]
@@ -270,7 +268,7 @@ def load(data: bytes, *, run: FeedRun, dry_run: bool = False) -> Result:
                     normalize_kana(kana),
                     normalize_kana(given),
                     normalize_text(r["name"]),
-                    normalize_text(r["address"]).removeprefix(city_key),
+                    address_key(r["address"]),
                     now,
                     now,
                 )

@@ -15,9 +15,9 @@ from django.db import transaction
 from audit.models import Event
 from audit.services import Subject, access_record
 from residents import mynumber as mn
-from residents.kana import normalize_text
+from residents.kana import address_key, normalize_text
 from residents.models import Resident
-from residents.services import CITY_PREFIX, can_use_mynumber
+from residents.services import can_use_mynumber
 
 from .simulator import national
 
@@ -25,10 +25,8 @@ FIELDS = ("name", "sex", "birth_date", "address")
 
 
 def _address_key(text: str) -> str:
-    key = normalize_text(text)
-    # A full address and one written from the city name on are the same place.
-    for prefix in (normalize_text("愛知県"), normalize_text(CITY_PREFIX.removeprefix("愛知県"))):
-        key = key.removeprefix(prefix)
+    # A full address and one written from the city name on are the same place (residents.kana.address_key).
+    key = address_key(text)
     return key.replace("丁目", "-").replace("番地", "-").replace("番", "-").replace("号", "").rstrip("-")
 
 
