@@ -83,3 +83,12 @@ ROLE_PERMISSIONS[VERIFIER] += [
     "immunization.reconcile_punch",
     "immunization.view_history",
 ]
+
+# integration (issue 7): linkage feeds, network inquiries, and the supervisor (所属長) who approves
+# answers flagged "no automatic answer" (PIA III-6)
+SUPERVISOR = "情報提供承認者"
+ROLE_PERMISSIONS[SUPERVISOR] = ["residents.view_register", "integration.view_feeds", "integration.approve_answer"]
+ALL_ROLES.append(SUPERVISOR)
+ROLE_PERMISSIONS[CLERK] += ["integration.view_feeds", "integration.run_feeds"]
+ROLE_PERMISSIONS[MYNUMBER] += ["integration.view_feeds", "integration.network_inquiry"]
+ROLE_PERMISSIONS[RELIEF] += ["integration.network_inquiry"]
