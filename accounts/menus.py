@@ -24,6 +24,8 @@ MENU: list[MenuItem] = [
     MenuItem("住民検索", "residents:search", "residents.view_register", "照会"),
     MenuItem("個人番号で検索", "residents:mynumber_search", "residents.use_mynumber", "照会"),
     MenuItem("アクセス記録", "audit:log", "audit.view_access_log", "監査"),
+    MenuItem("接種スケジュール表", "immunization:schedule_table", "immunization.view_schedule", "予防接種"),
+    MenuItem("接種時期の計算", "immunization:schedule_calculator", "immunization.view_schedule", "予防接種"),
 ]
 
 

@@ -1,0 +1,3 @@
+from .schedule import CoursePlan, Dose, EligibilityWindow, GeneralInterval, PlanStep, Vaccine
+
+__all__ = ["CoursePlan", "Dose", "EligibilityWindow", "GeneralInterval", "PlanStep", "Vaccine"]
