@@ -34,9 +34,9 @@ class HistoryDateField(JapaneseDateField):
 class CalculatorForm(forms.Form):
     """The phone-inquiry calculator: a birth date, a sex, the doses the caller reads from the 母子健康手帳."""
 
-    birth_date = JapaneseDateField(label="生年月日", max_length=20, help_text="例: R7.6.10、2025-06-10")
+    birth_date = JapaneseDateField(label="生年月日", help_text="例: R7.6.10、2025-06-10")
     sex = forms.ChoiceField(label="性別", choices=[("2", "女"), ("1", "男")], initial="2")
-    on = JapaneseDateField(label="基準日", max_length=20, required=False, help_text="空欄なら今日")
+    on = JapaneseDateField(label="基準日", required=False, help_text="空欄なら今日")
     conditions = forms.MultipleChoiceField(
         label="対象要件", required=False, widget=forms.CheckboxSelectMultiple, choices=list(CONDITION_LABELS.items())
     )
@@ -49,7 +49,7 @@ class CalculatorForm(forms.Form):
         for i in range(self.rows):
             self.fields[f"dose_{i}"] = forms.ChoiceField(label=f"接種区分{i + 1}", choices=choices, required=False)
             self.fields[f"date_{i}"] = HistoryDateField(
-                label=f"接種日{i + 1}", max_length=20, required=False, help_text="不明なら「不明」"
+                label=f"接種日{i + 1}", required=False, help_text="不明なら「不明」"
             )
 
     def history_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
