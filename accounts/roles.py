@@ -18,16 +18,20 @@ CONTRACTOR = "委託事業者"
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CLERK: [
         "residents.view_register",
+        "immunization.view_schedule",
     ],
     MYNUMBER: [
         "residents.view_register",
         "residents.use_mynumber",
+        "immunization.view_schedule",
     ],
     ENTRY: [
         "residents.view_register",
+        "immunization.view_schedule",
     ],
     VERIFIER: [
         "residents.view_register",
+        "immunization.view_schedule",
     ],
     RELIEF: [
         "residents.view_register",
@@ -68,6 +72,7 @@ def sync_roles() -> None:
             app_label, codename = dotted.split(".", 1)
             wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.add(*wanted)
+
 
 # immunization records (issue 3: records, entry and verification, punch import, surveys, vouchers)
 ROLE_PERMISSIONS[CLERK] += [

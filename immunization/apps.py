@@ -7,3 +7,4 @@ class ImmunizationConfig(AppConfig):
 
     def ready(self) -> None:
         from . import auditing  # noqa: F401  (django-auditlog registration)
+        from .schedule import signals  # noqa: F401  (rule cache invalidation, auditlog, resident panel)
