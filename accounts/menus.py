@@ -53,3 +53,12 @@ def is_system_admin(user) -> bool:  # type: ignore[no-untyped-def]
     from .roles import ADMIN
 
     return bool(user.is_superuser or user.groups.filter(name=ADMIN).exists())
+
+# immunization records (issue 3)
+MENU += [
+    MenuItem("接種券パンチ入力", "immunization:entry_batches", "immunization.key_record", "入力"),
+    MenuItem("入力の照合", "immunization:verify_list", "immunization.verify_record", "入力"),
+    MenuItem("パンチデータ取込・突合", "immunization:punch_imports", "immunization.reconcile_punch", "入力"),
+    MenuItem("ロット番号検索", "immunization:lot_search", "immunization.search_lot", "照会"),
+    MenuItem("転入者調査", "immunization:movein", "immunization.list_movein", "抽出"),
+]
