@@ -12,7 +12,8 @@ class ImmunizationConfig(AppConfig):
         from . import auditing  # noqa: F401  (django-auditlog registration)
         from .panels import history_panel, work_widget
 
-        if history_panel not in RESIDENT_PANELS:
+        if history_panel not in RESIDENT_PANELS:  # the history first, then the forecast beside it
             RESIDENT_PANELS.append(history_panel)
         if work_widget not in HOME_WIDGETS:
             HOME_WIDGETS.append(work_widget)
+        from .schedule import signals  # noqa: F401  (rule cache invalidation, auditlog, forecast panel)

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_schedule
 
 app_name = "immunization"
 urlpatterns = [
+    path("schedule/", views_schedule.schedule_table, name="schedule_table"),
+    path("schedule/calculator/", views_schedule.schedule_calculator, name="schedule_calculator"),
     path("entry/", views.entry_batches, name="entry_batches"),
     path("entry/<int:pk>/", views.entry_batch, name="entry_batch"),
     path("entry/voucher-check/", views.voucher_check, name="voucher_check"),

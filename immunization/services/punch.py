@@ -195,8 +195,8 @@ def _classify_eligibility(cur: Any, imp_id: int, lines: list[int] | None) -> Non
         return
     cur.execute(
         """SELECT resident_id, dose_code, vaccinated_on FROM immunization_vaccinationrecord
-           WHERE status = 'verified' AND vaccinated_on IS NOT NULL AND resident_id = ANY(%s)
-           ORDER BY resident_id, vaccinated_on""",
+           WHERE status = 'verified' AND resident_id = ANY(%s)
+           ORDER BY resident_id, vaccinated_on NULLS FIRST""",
         [list({c[1] for c in candidates})],
     )
     history: dict[int, list[tuple[str, Any]]] = defaultdict(list)
