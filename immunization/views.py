@@ -176,7 +176,13 @@ def verify_record(request: HttpRequest, pk: int) -> HttpResponse:
                     for name, _ in KEYED_FIELDS
                     if name in request.POST and request.POST[name] != record_values(record)[name]
                 }
-                services.record_verify(record=record, by=request.user, corrections=corrections or None, request=request)
+                services.record_verify(
+                    record=record,
+                    by=request.user,
+                    corrections=corrections or None,
+                    request=request,
+                    acknowledge_problems=request.POST.get("acknowledge_problems") == "1",
+                )
                 messages.success(request, f"記録番号 {record.pk} を照合済みにしました。")
             else:
                 return HttpResponse("不正な操作です。", status=400)

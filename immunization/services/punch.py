@@ -146,7 +146,10 @@ SELECT p.resident_id, p.dose_code, p.vaccinated_on, false, p.dose_volume_ml, m.i
     i.id, d.id, '', '', NOT i.in_city, false, false,
     '', '', %(today)s, COALESCE(v.copayment_class, ''), CASE WHEN p.copayment_amount > 0 THEN '徴収' ELSE '' END,
     p.copayment_amount, %(remarks)s,
-    'voucher', CASE WHEN v.resident_id = p.resident_id THEN p.voucher_id END, p.id, 'verified', %(now)s, %(by)s,
+    'voucher',
+    CASE WHEN v.resident_id = p.resident_id AND v.dose_code = p.dose_code AND v.status <> 'voided'
+         THEN p.voucher_id END,
+    p.id, 'verified', %(now)s, %(by)s,
     %(now)s, '', CASE WHEN %(flag)s THEN jsonb_build_array(p.detail) ELSE '[]'::jsonb END, %(checked)s
 FROM immunization_punchline p
 JOIN immunization_institution i ON i.code = p.institution_code
