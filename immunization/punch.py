@@ -25,7 +25,11 @@ class ParsedFile:
     lines: list[tuple[int, Checked]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     total_errors: int = 0
-    resident_ids: dict[str, int] = field(default_factory=dict)  # 宛番号 -> id, for those registered
+    people: dict[str, tuple[int, datetime.date, str]] = field(default_factory=dict)  # 宛番号 -> (id, birth, sex)
+
+    @property
+    def resident_ids(self) -> dict[str, int]:
+        return {atena: p[0] for atena, p in self.people.items()}
 
     def error(self, line_no: int | None, message: str) -> None:
         self.total_errors += 1
@@ -108,9 +112,11 @@ def _check_birth_dates(parsed: ParsedFile) -> None:
     """A date before the person's birth is impossible (an unknown 宛番号 is reconciliation's business)."""
     atenas = list({c.atena_no for _n, c in parsed.lines})
     births = {}
-    for atena, pk, birth in Resident.objects.filter(atena_no__in=atenas).values_list("atena_no", "id", "birth_date"):
+    for atena, pk, birth, sex in Resident.objects.filter(atena_no__in=atenas).values_list(
+        "atena_no", "id", "birth_date", "sex"
+    ):
         births[atena] = birth
-        parsed.resident_ids[atena] = pk
+        parsed.people[atena] = (pk, birth, sex)
     for line_no, checked in parsed.lines:
         birth = births.get(checked.atena_no)
         if birth is not None and (problem := birth_problem(checked.vaccinated_on, birth)):

@@ -294,7 +294,7 @@ class VaccinationRecord(models.Model):
         verbose_name="ロット",
         db_index=False,
     )
-    lot_no = models.CharField("ロット番号", max_length=20, blank=True, default="", db_index=True)
+    lot_no = models.CharField("ロット番号", max_length=20, blank=True, default="")
     institution = models.ForeignKey(
         Institution,
         on_delete=models.PROTECT,
@@ -403,6 +403,8 @@ class VaccinationRecord(models.Model):
                 fields=["institution", "vaccinated_on"], name="record_inst_date", condition=Q(status="verified")
             ),
             models.Index(fields=["entry_batch", "status"], name="record_batch_status"),
+            # exact lot search (recalls); one plain btree, not db_index's extra LIKE index
+            models.Index(fields=["lot_no"], name="record_lot_no"),
         ]
 
     def __str__(self) -> str:

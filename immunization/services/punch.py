@@ -12,6 +12,7 @@ Every other line waits in the worklist until staff accept, correct or reject it 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections import defaultdict
 from typing import Any
@@ -180,49 +181,113 @@ def _params(imp_id: int, lines: list[int] | None = None, **extra: Any) -> dict[s
     }
 
 
-def _classify(cur: Any, imp_id: int, lines: list[int] | None = None, *, resolved: bool = False) -> None:
-    """Classify the unclassified lines; `resolved`: resident_id and voucher_id were filled at COPY time."""
+def _classify(
+    cur: Any, imp_id: int, lines: list[int] | None = None, *, resolved: bool = False, judged: Any = None
+) -> None:
+    """Classify the unclassified lines; `resolved`: resident_id and voucher_id were filled at COPY time;
+    `judged`: a `_Judging` already running over the whole file (see punch_import)."""
     params = _params(imp_id, lines)
     for sql in _CLASSIFY[2:] if resolved else _CLASSIFY:
         cur.execute(sql, params)
-    _classify_eligibility(cur, imp_id, lines)
+    if judged is not None:
+        judged.apply(cur, imp_id)
+    else:
+        _classify_eligibility(cur, imp_id, lines)
     cur.execute(_MARK_NEW, params)
 
 
-def _classify_eligibility(cur: Any, imp_id: int, lines: list[int] | None) -> None:
-    """Ask the schedule rules about each remaining line, with the resident's verified history plus the
-    earlier doses of the same file; one query for all histories, one UPDATE for all findings."""
-    if not eligibility.rules_available():
-        return
-    params = _params(imp_id, lines)
-    cur.execute(_CANDIDATES, params)
-    candidates = cur.fetchall()
-    if not candidates:
-        return
+# (key, resident_id, dose_code, vaccinated_on, birth_date, sex), sorted by resident, date, line
+Candidate = tuple[int, int, str, Any, Any, str]
+
+
+def _history(cur: Any, resident_ids: list[int]) -> dict[int, list[Any]]:
     cur.execute(
         """SELECT resident_id, dose_code, vaccinated_on FROM immunization_vaccinationrecord
            WHERE status = 'verified' AND resident_id = ANY(%s)
            ORDER BY resident_id, vaccinated_on NULLS FIRST""",
-        [list({c[1] for c in candidates})],
+        [resident_ids],
     )
     history: dict[int, list[Any]] = defaultdict(list)
     for resident_id, code, on in cur.fetchall():
         history[resident_id].append(eligibility.past_dose(code, on))
-    ids: list[int] = []
-    details: list[str] = []
-    for line_id, resident_id, code, on, birth, sex in candidates:
-        past = history[resident_id]
+    return history
+
+
+def _judge(candidates: list[Candidate], history: dict[int, list[Any]]) -> dict[int, str]:
+    """Pure Python: each candidate judged with the verified history plus the earlier accepted doses of the
+    same file. Returns {key: detail} for the doses the rules reject. Never touches the database."""
+    found: dict[int, str] = {}
+    pasts: dict[int, list[Any]] = {}
+    for key, resident_id, code, on, birth, sex in candidates:
+        past = pasts.get(resident_id)
+        if past is None:
+            past = pasts[resident_id] = list(history.get(resident_id, ()))
         problems = eligibility.problems_with_past(birth_date=birth, sex=sex, past=past, code=code, given_on=on)
         if problems:
-            ids.append(line_id)
-            details.append(("対象外: " + " / ".join(problems))[:300])
+            found[key] = ("対象外: " + " / ".join(problems))[:300]
         else:
             past.append(eligibility.past_dose(code, on))
-    if ids:
+    return found
+
+
+class _Judging:
+    """The rules' verdict on every line of a file, computed in a thread while PostgreSQL classifies.
+
+    The thread only runs Python (history read before it starts), so it needs no connection of its own.
+    Lines the SQL then puts in another category drop out; a resident whose lines changed that way is judged
+    again with the remaining lines only, so the result equals the sequential one.
+    """
+
+    def __init__(self, candidates: list[Candidate], history: dict[int, list[Any]]) -> None:
+        self.candidates = candidates
+        self.history = history
+        self.result: dict[int, str] = {}
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="punch-eligibility", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.result = _judge(self.candidates, self.history)
+        except BaseException as exc:  # re-raised in the caller's thread
+            self.error = exc
+
+    def apply(self, cur: Any, imp_id: int) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        cur.execute("SELECT line_no FROM immunization_punchline WHERE punch_import_id = %s AND category = ''", [imp_id])
+        remaining = {r[0] for r in cur.fetchall()}
+        changed = {c[1] for c in self.candidates if c[0] not in remaining}
+        result = {k: v for k, v in self.result.items() if k in remaining}
+        if changed:
+            again = [c for c in self.candidates if c[1] in changed and c[0] in remaining]
+            for key in [k for k in result if any(c[0] == k and c[1] in changed for c in again)]:
+                del result[key]
+            result.update(_judge(again, self.history))
+        if result:
+            cur.execute(
+                """UPDATE immunization_punchline p SET category = 'not_eligible', detail = x.d
+                   FROM unnest(%s::int[], %s::text[]) AS x(n, d)
+                   WHERE p.punch_import_id = %s AND p.line_no = x.n""",
+                [list(result), list(result.values()), imp_id],
+            )
+
+
+def _classify_eligibility(cur: Any, imp_id: int, lines: list[int] | None) -> None:
+    """Ask the schedule rules about each remaining line (used when re-reconciling corrected lines)."""
+    if not eligibility.rules_available():
+        return
+    cur.execute(_CANDIDATES, _params(imp_id, lines))
+    candidates = cur.fetchall()
+    if not candidates:
+        return
+    found = _judge(candidates, _history(cur, list({c[1] for c in candidates})))
+    if found:
         cur.execute(
             """UPDATE immunization_punchline p SET category = 'not_eligible', detail = x.d
                FROM unnest(%s::bigint[], %s::text[]) AS x(id, d) WHERE p.id = x.id""",
-            [ids, details],
+            [list(found), list(found.values())],
         )
 
 
@@ -307,6 +372,7 @@ def punch_import(*, data: bytes, file_name: str, by: Any, request: HttpRequest |
             uploaded_by=by,
         )
         with connection.cursor() as cur:
+            resident_ids = parsed.resident_ids
             with cur.copy(f"COPY immunization_punchline ({', '.join(LINE_COLUMNS)}) FROM STDIN") as copy:
                 for line_no, c in parsed.lines:
                     copy.write_row(
@@ -327,12 +393,31 @@ def punch_import(*, data: bytes, file_name: str, by: Any, request: HttpRequest |
                             "",
                             "open",
                             "",
-                            parsed.resident_ids.get(c.atena_no),
+                            resident_ids.get(c.atena_no),
                             vouchers.get(c.voucher_no),
                         )
                     )
+            judging = None
+            if eligibility.rules_available():
+                people = parsed.people
+                candidates = sorted(
+                    (
+                        (
+                            n,
+                            people[c.atena_no][0],
+                            c.dose_code,
+                            c.vaccinated_on,
+                            people[c.atena_no][1],
+                            people[c.atena_no][2],
+                        )
+                        for n, c in parsed.lines
+                        if c.atena_no in people
+                    ),
+                    key=lambda t: (t[1], t[3], t[0]),
+                )
+                judging = _Judging(candidates, _history(cur, sorted({c[1] for c in candidates})))
             cur.execute("ANALYZE immunization_punchline")  # fresh statistics for the joins below
-            _classify(cur, imp.pk, resolved=True)
+            _classify(cur, imp.pk, resolved=True, judged=judging)
             _create_records(cur, imp.pk, None, by_id=by.pk, flag=False)
         imp.counts = import_counts(imp.pk)
         if imp.counts["open"] == 0:
