@@ -230,13 +230,11 @@ class PunchLine(models.Model):
     resident = models.ForeignKey(
         "residents.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
-    voucher = models.ForeignKey(
-        Voucher, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
-    )
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     category = models.CharField("区分", max_length=14, choices=Category.choices, blank=True, default="")
     detail = models.CharField("内容", max_length=300, blank=True, default="")
     existing_record = models.ForeignKey(
-        "VaccinationRecord", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+        "VaccinationRecord", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     resolution = models.CharField("処理", max_length=10, choices=Resolution.choices, default=Resolution.OPEN)
     resolved_by = models.ForeignKey(
@@ -331,7 +329,6 @@ class VaccinationRecord(models.Model):
         blank=True,
         related_name="records",
         verbose_name="接種券",
-        db_index=False,
     )
     entry_batch = models.ForeignKey(
         EntryBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="records", db_index=False
