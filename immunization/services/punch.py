@@ -76,30 +76,37 @@ _CLASSIFY_SQL = [
                      || COALESCE('、再発行 ' || n.number, '') || ')'
         FROM immunization_voucher v LEFT JOIN immunization_voucher n ON n.replaces_id = v.id
         WHERE <SCOPE> AND v.id = p.voucher_id AND v.status = 'voided'""",
-    # the same dose already held with the same day, lot and institution
+    # the same dose already held with the same day, lot and institution (LATERAL: one index probe per line)
     """UPDATE immunization_punchline p SET category = 'duplicate', resolution = 'auto',
             existing_record_id = x.rid, detail = '同一の接種記録があります(記録番号 ' || x.rid || ')'
-        FROM (SELECT DISTINCT ON (p.id) p.id AS pid, vr.id AS rid
+        FROM (SELECT p.id AS pid, m.rid
               FROM immunization_punchline p
-              JOIN immunization_vaccinationrecord vr
-                ON vr.resident_id = p.resident_id AND vr.dose_code = p.dose_code
-               AND vr.vaccinated_on = p.vaccinated_on AND vr.lot_no = p.lot_no AND vr.status <> 'rejected'
-              JOIN immunization_institution i ON i.id = vr.institution_id AND i.code = p.institution_code
-              WHERE <SCOPE> ORDER BY p.id, vr.id) x
+              CROSS JOIN LATERAL (
+                  SELECT vr.id AS rid FROM immunization_vaccinationrecord vr
+                  JOIN immunization_institution i ON i.id = vr.institution_id
+                  WHERE vr.resident_id = p.resident_id AND vr.dose_code = p.dose_code
+                    AND vr.vaccinated_on = p.vaccinated_on AND vr.lot_no = p.lot_no AND vr.status <> 'rejected'
+                    AND i.code = p.institution_code
+                  ORDER BY vr.id LIMIT 1) m
+              WHERE <SCOPE>) x
         WHERE p.id = x.pid""",
     # the same dose (or the same voucher) held with other details
     """UPDATE immunization_punchline p SET category = 'conflict', existing_record_id = x.rid,
             detail = '既存の記録と異なります(既存: 接種日 ' || COALESCE(to_char(x.d, 'YYYY-MM-DD'), '不明')
                      || '、ロット ' || COALESCE(NULLIF(x.lot, ''), '不明') || '、記録番号 ' || x.rid || ')'
-        FROM (SELECT DISTINCT ON (p.id) p.id AS pid, vr.id AS rid, vr.vaccinated_on AS d, vr.lot_no AS lot
+        FROM (SELECT p.id AS pid, m.rid, m.d, m.lot
               FROM immunization_punchline p
-              JOIN immunization_vaccinationrecord vr ON vr.resident_id = p.resident_id AND vr.status <> 'rejected'
-               AND (vr.voucher_id = p.voucher_id
-                    OR (vr.dose_code = p.dose_code AND NOT p.dose_code = ANY(%(repeatable)s)
-                        AND (NOT p.dose_code = ANY(%(yearly)s)
-                             OR date_part('year', vr.vaccinated_on - interval '3 months')
-                                = date_part('year', p.vaccinated_on - interval '3 months'))))
-              WHERE <SCOPE> ORDER BY p.id, vr.id) x
+              CROSS JOIN LATERAL (
+                  SELECT vr.id AS rid, vr.vaccinated_on AS d, vr.lot_no AS lot
+                  FROM immunization_vaccinationrecord vr
+                  WHERE vr.resident_id = p.resident_id AND vr.status <> 'rejected'
+                    AND (vr.voucher_id = p.voucher_id
+                         OR (vr.dose_code = p.dose_code AND NOT p.dose_code = ANY(%(repeatable)s)
+                             AND (NOT p.dose_code = ANY(%(yearly)s)
+                                  OR date_part('year', vr.vaccinated_on - interval '3 months')
+                                     = date_part('year', p.vaccinated_on - interval '3 months'))))
+                  ORDER BY vr.id LIMIT 1) m
+              WHERE <SCOPE>) x
         WHERE p.id = x.pid""",
     # two lines of the same file for the same dose: the later one is the conflict (a window, not a self-join)
     """UPDATE immunization_punchline p SET category = 'conflict',
