@@ -69,6 +69,7 @@ def sync_roles() -> None:
             wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.add(*wanted)
 
+
 # immunization records (issue 3: records, entry and verification, punch import, surveys, vouchers)
 ROLE_PERMISSIONS[CLERK] += [
     "immunization.view_history",

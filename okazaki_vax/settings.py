@@ -216,3 +216,8 @@ ADAPTERS = {
 # the real 中間サーバー / 住基ネット connectors are deliberately not built (see integration/simulator.py).
 INTEGRATION_NATIONAL_SIDE = env.str("INTEGRATION_NATIONAL_SIDE", default="simulator")
 INTEGRATION_INBOX = Path(env.str("INTEGRATION_INBOX", default=str(BASE_DIR / "var" / "feeds")))
+# integration: the linkage platform's files are polled every 5 minutes (django-celery-beat installs it)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "integration-feeds-poll": {"task": "integration.tasks.feeds_poll", "schedule": 300.0},
+}
