@@ -18,16 +18,20 @@ CONTRACTOR = "委託事業者"
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CLERK: [
         "residents.view_register",
+        "immunization.view_schedule",
     ],
     MYNUMBER: [
         "residents.view_register",
         "residents.use_mynumber",
+        "immunization.view_schedule",
     ],
     ENTRY: [
         "residents.view_register",
+        "immunization.view_schedule",
     ],
     VERIFIER: [
         "residents.view_register",
+        "immunization.view_schedule",
     ],
     RELIEF: [
         "residents.view_register",
