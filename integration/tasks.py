@@ -61,3 +61,11 @@ def feeds_poll() -> dict[str, list[int]]:
         if runs:
             out[source.code] = runs
     return out
+
+
+@shared_task(acks_late=True, soft_time_limit=3600, time_limit=3700)
+def copies_refresh() -> int:
+    """Nightly: the 副本 of vaccination history registered for automatic answers to other bodies."""
+    from .intermediate import copies_refresh_vaccination_history
+
+    return copies_refresh_vaccination_history()

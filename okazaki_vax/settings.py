@@ -220,4 +220,5 @@ INTEGRATION_INBOX = Path(env.str("INTEGRATION_INBOX", default=str(BASE_DIR / "va
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "integration-feeds-poll": {"task": "integration.tasks.feeds_poll", "schedule": 300.0},
+    "integration-copies-refresh": {"task": "integration.tasks.copies_refresh", "schedule": 24 * 3600.0},
 }
