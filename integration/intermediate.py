@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -310,3 +310,29 @@ def copies_refresh_vaccination_history(*, chunk: int = 2000) -> int:
                     continue
                 written += 1
     return written
+
+
+def links_sync(*, chunk: int = 5000) -> int:
+    """Register at the intermediate server every person whose My Number has no link yet, or whose
+    number changed since (a nightly job; the adapters also link on first use). Returns links written."""
+    from audit.services import access_record_bulk
+
+    written = 0
+    while True:
+        todo = list(
+            Resident.objects.filter(mynumber__isnull=False)
+            .exclude(number_link__isnull=False, number_link__mynumber_blind_index=models.F("mynumber__blind_index"))
+            .order_by("id")[:chunk]
+        )
+        if not todo:
+            return written
+        with transaction.atomic():
+            for resident in todo:
+                link_ensure(resident=resident)
+            access_record_bulk(
+                event=Event.MYNUMBER_USE,
+                actor=None,
+                subjects=[_subject(r) for r in todo],
+                purpose="中間サーバーへの紐付け登録",
+            )
+        written += len(todo)

@@ -69,3 +69,11 @@ def copies_refresh() -> int:
     from .intermediate import copies_refresh_vaccination_history
 
     return copies_refresh_vaccination_history()
+
+
+@shared_task(acks_late=True, soft_time_limit=3600, time_limit=3700)
+def links_sync() -> int:
+    """Nightly: number links for people whose My Number was registered since (counter, initial load)."""
+    from .intermediate import links_sync as sync
+
+    return sync()

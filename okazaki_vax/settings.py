@@ -221,4 +221,5 @@ CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "integration-feeds-poll": {"task": "integration.tasks.feeds_poll", "schedule": 300.0},
     "integration-copies-refresh": {"task": "integration.tasks.copies_refresh", "schedule": 24 * 3600.0},
+    "integration-links-sync": {"task": "integration.tasks.links_sync", "schedule": 24 * 3600.0},
 }

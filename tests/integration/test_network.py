@@ -129,3 +129,22 @@ def test_vaccination_history_copies_follow_the_verified_records(numbered_residen
     assert req.status == "auto"
     answer = sim.answers_received("REQ-H")[0]["data"]["records"]
     assert [(r["vaccine"], r["date"]) for r in answer] == [("bcg", "2024-09-01"), ("mr_1", "2025-05-10")]
+
+
+@pytest.mark.django_db
+def test_links_sync_links_every_numbered_person_once_and_relinks_a_changed_number(numbered_resident, sim):
+    from residents.models import MyNumber
+    from tests.factories.residents import ResidentFactory, valid_mynumber
+
+    a, _ = numbered_resident(17)
+    b, _ = numbered_resident(18)
+    ResidentFactory()  # no number: no link
+    assert intermediate.links_sync() == 2
+    assert intermediate.links_sync() == 0
+    a.refresh_from_db()
+    assert sim.person_of(a.unified_no) == mn.blind_index(valid_mynumber(17))
+    new = valid_mynumber(19)
+    MyNumber.objects.filter(resident=b).update(blind_index=mn.blind_index(new))
+    assert intermediate.links_sync() == 1
+    b.refresh_from_db()
+    assert sim.person_of(b.unified_no) == mn.blind_index(new)
