@@ -58,6 +58,12 @@ CONDITION_LABELS = {
     "rubella_low_antibody": "風しん抗体検査で抗体価が不十分",
 }
 SEX_LABELS = {"1": "男性", "2": "女性"}
+# The register's codes (residents.Resident.Sex: "1" 男, "2" 女); M/F and 男/女 are accepted too.
+_SEX_CODES = {"1": "1", "2": "2", "M": "1", "F": "2", "男": "1", "女": "2"}
+
+
+def normalize_sex(sex: str) -> str:
+    return _SEX_CODES.get((sex or "").strip().upper(), "")
 
 
 @dataclass(frozen=True)
@@ -118,11 +124,13 @@ class _Person:
     # first recorded date per dose code (None = date unknown); all dates per code
     given: dict[str, datetime.date | None] = field(default_factory=dict)
     all_dates: dict[str, list[datetime.date | None]] = field(default_factory=dict)
+    # per-call memo of the legal spans of each dose (they depend only on the person and the rules)
+    spans: dict[tuple[str, int], tuple[list[_Span], str]] = field(default_factory=dict)
 
     @classmethod
     def make(cls, birth: datetime.date, sex: str, conditions: frozenset[str], history: Sequence[PastDose]) -> _Person:
         ordered = sorted(history, key=lambda h: (h.given_on is None, h.given_on or datetime.date.min, h.code))
-        p = cls(birth=birth, sex=sex, conditions=conditions, history=ordered)
+        p = cls(birth=birth, sex=normalize_sex(sex), conditions=conditions, history=ordered)
         for h in ordered:
             p.all_dates.setdefault(h.code, []).append(h.given_on)
             p.given.setdefault(h.code, h.given_on)
@@ -225,6 +233,15 @@ def _person_spans(
     rules: RuleSet, person: _Person, dose: DoseDef, vaccine: VaccineDef, from_fy: int
 ) -> tuple[list[_Span], str]:
     """The person's legal spans for a dose, and why there are none when the list is empty."""
+    key = (dose.code, from_fy)
+    if key not in person.spans:
+        person.spans[key] = _compute_person_spans(rules, person, dose, vaccine, from_fy)
+    return person.spans[key]
+
+
+def _compute_person_spans(
+    rules: RuleSet, person: _Person, dose: DoseDef, vaccine: VaccineDef, from_fy: int
+) -> tuple[list[_Span], str]:
     if dose.sex and person.sex != dose.sex:
         return [], f"{SEX_LABELS.get(dose.sex, '')}のみが対象です"
     out: list[_Span] = []
