@@ -126,15 +126,36 @@ class _Person:
     all_dates: dict[str, list[datetime.date | None]] = field(default_factory=dict)
     # per-call memo of the legal spans of each dose (they depend only on the person and the rules)
     spans: dict[tuple[str, int], tuple[list[_Span], str]] = field(default_factory=dict)
+    # judging one dose already given: a pregnancy window is then taken as met (the clinic checked the weeks)
+    judging: bool = False
 
     @classmethod
-    def make(cls, birth: datetime.date, sex: str, conditions: frozenset[str], history: Sequence[PastDose]) -> _Person:
-        ordered = sorted(history, key=lambda h: (h.given_on is None, h.given_on or datetime.date.min, h.code))
-        p = cls(birth=birth, sex=normalize_sex(sex), conditions=conditions, history=ordered)
+    def make(
+        cls,
+        birth: datetime.date,
+        sex: str,
+        conditions: frozenset[str],
+        history: Sequence[PastDose],
+        *,
+        rules: RuleSet,
+        on: datetime.date,
+        judging: bool = False,
+    ) -> _Person:
+        kept = [h for h in history if not _earlier_pregnancy(rules, h, on)]
+        ordered = sorted(kept, key=lambda h: (h.given_on is None, h.given_on or datetime.date.min, h.code))
+        p = cls(birth=birth, sex=normalize_sex(sex), conditions=conditions, history=ordered, judging=judging)
         for h in ordered:
             p.all_dates.setdefault(h.code, []).append(h.given_on)
             p.given.setdefault(h.code, h.given_on)
         return p
+
+
+def _earlier_pregnancy(rules: RuleSet, h: PastDose, on: datetime.date) -> bool:
+    """A once-per-pregnancy dose given long enough before `on` belongs to an earlier pregnancy."""
+    dose = rules.doses.get(h.code)
+    if dose is None or dose.recurrence != "per_pregnancy" or dose.repeat_after is None or h.given_on is None:
+        return False
+    return interval_earliest(h.given_on, dose.repeat_after) <= on
 
 
 @dataclass
@@ -248,6 +269,11 @@ def _compute_person_spans(
     reasons: list[str] = []
     started = None
     for w_ in dose.windows:
+        if w_.kind == "pregnancy" and person.judging:
+            start, end = max(person.birth, w_.valid_from or person.birth), w_.valid_to or FAR
+            if start <= end:
+                out.append(_Span(start, end, w_))
+            continue
         if w_.kind == "pregnancy":
             reasons.append(f"{w_.note}(生年月日からは判定できません。妊娠届・母子健康手帳で確認)")
             continue
@@ -638,7 +664,7 @@ def forecast(
 ) -> list[DoseForecast]:
     """Every dose of every routine vaccination, with its status on `on` (see the module doc)."""
     rules = get_rules()
-    person = _Person.make(birth_date, sex, frozenset(conditions), history)
+    person = _Person.make(birth_date, sex, frozenset(conditions), history, rules=rules, on=on)
     chosen = _chosen_courses(rules, person)
     out: list[DoseForecast] = []
     for v in rules.vaccines.values():
@@ -672,7 +698,7 @@ def check_dose(
             continue
         if h.given_on is None or h.given_on < given_on or h.given_on == given_on:
             prior.append(h)
-    person = _Person.make(birth_date, sex, frozenset(conditions), prior)
+    person = _Person.make(birth_date, sex, frozenset(conditions), prior, rules=rules, on=given_on, judging=True)
     dose = rules.doses[code]
     v = rules.vaccine_of_dose(code)
     evals = _evaluate_vaccine(rules, person, v, given_on, _chosen_courses(rules, person))
