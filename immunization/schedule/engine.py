@@ -401,9 +401,9 @@ def _evaluate_plan(
     prev_label = ""
     prev_skipped = False
     prev_projected = False
-    prev_unknown = False
     first_date: datetime.date | None = None
     floor: tuple[datetime.date, str] | None = None  # a dose dropped at its deadline: later ones follow it
+    missing = ""  # judging a given dose: an earlier dose that is not in the history
     general = _general_lower(rules, person, vaccine, on)
     fy_on = fiscal_year(on)
     for i, step in enumerate(plan.steps):
@@ -415,15 +415,15 @@ def _evaluate_plan(
             if extra:
                 reason += f"。同じ回の記録がほかに{extra}件あります"
             out.append(_StepEval(step, dose, COMPLETED, reason=reason, given_on=gd))
-            prev_date, prev_label, prev_skipped, prev_projected, prev_unknown = gd, dose.label, False, False, gd is None
+            prev_date, prev_label, prev_skipped, prev_projected = gd, dose.label, False, False
+            missing = ""
             if i == 0:
                 first_date = gd
             continue
 
         ev = _StepEval(step, dose, NOT_APPLICABLE)
         out.append(ev)
-        if i > 0 and not prev_skipped and not prev_projected and prev_date is None and not prev_unknown:
-            ev.missing_prev = out[i - 1].dose.label
+        ev.missing_prev = missing
         spans, na_reason = _person_spans(rules, person, dose, vaccine, fy_on)
         ev.spans = spans
         if not spans:
@@ -516,8 +516,12 @@ def _evaluate_plan(
                 ev.reason = f"標準的な接種期間です({w(std[0])}〜{w(std[1])})。{w(end)}まで"
         if alt_note:
             ev.reason += f"。{alt_note}"
+        if person.judging:
+            # judging a dose already given: a dose missing before it is reported, not imagined on some day
+            missing = missing or dose.label
+            continue
         projected = max(on, start)
-        prev_date, prev_label, prev_skipped, prev_projected, prev_unknown = projected, dose.label, False, True, False
+        prev_date, prev_label, prev_skipped, prev_projected = projected, dose.label, False, True
         if i == 0:
             first_date = projected
     return out
