@@ -107,6 +107,9 @@ def test_resident_page_shows_the_forecast(staff_client):
     assert 'id="forecast-panel"' in body
     assert "5種混合(DPT-IPV-Hib)" in body
     assert "接種時期" in body
+    # decades away (elderly influenza) is folded away; the infant series is on top
+    panel = body[body.index('id="forecast-panel"') :]
+    assert panel.index("5種混合(DPT-IPV-Hib)") < panel.index("<details>") < panel.index("高齢者インフルエンザ")
     # the panel needs the schedule right: a relief officer sees the resident but not the panel
     relief, _ = staff_client(roles.RELIEF)
     body = relief.get(f"/residents/{baby.pk}/").content.decode()
