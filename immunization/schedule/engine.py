@@ -126,6 +126,7 @@ class _Person:
     all_dates: dict[str, list[datetime.date | None]] = field(default_factory=dict)
     # per-call memo of the legal spans of each dose (they depend only on the person and the rules)
     spans: dict[tuple[str, int], tuple[list[_Span], str]] = field(default_factory=dict)
+    general: dict[tuple[str, datetime.date], list[tuple[datetime.date, str, str]]] = field(default_factory=dict)
     # judging one dose already given: a pregnancy window is then taken as met (the clinic checked the weeks)
     judging: bool = False
 
@@ -303,24 +304,26 @@ def _general_lower(
     rules: RuleSet, person: _Person, vaccine: VaccineDef, on: datetime.date
 ) -> list[tuple[datetime.date, str]]:
     """Earliest days set by doses of *other* vaccines (注射生ワクチン同士は中27日 …), by the rules in force on `on`."""
-    out = []
-    rules_now = [g for g in rules.general if in_force(g.valid_from, g.valid_to, on)]
-    if not rules_now:
-        return out
-    for h in person.history:
-        if h.given_on is None or h.given_on >= on or h.code not in rules.doses:
-            continue
-        other = rules.vaccine_of_dose(h.code)
-        if other.code == vaccine.code:
-            continue
+    key = (vaccine.kind, on)
+    if key not in person.general:
+        # once per kind of vaccine and forecast: (earliest, why, the earlier dose's vaccine)
+        found: list[tuple[datetime.date, str, str]] = []
+        rules_now = [g for g in rules.general if in_force(g.valid_from, g.valid_to, on)]
         for g in rules_now:
-            if g.prev_kind in (other.kind, "any") and g.next_kind in (vaccine.kind, "any"):
+            if g.next_kind not in (vaccine.kind, "any"):
+                continue
+            for h in person.history:
+                if h.given_on is None or h.given_on >= on or h.code not in rules.doses:
+                    continue
+                other = rules.vaccine_of_dose(h.code)
+                if g.prev_kind not in (other.kind, "any"):
+                    continue
                 earliest = interval_earliest(h.given_on, g.min_gap)
                 if earliest > on:
-                    out.append(
-                        (earliest, f"{other.name}({w(h.given_on)}接種)から中{describe_offset(g.min_gap)}以上({g.note})")
-                    )
-    return out
+                    why = f"{other.name}({w(h.given_on)}接種)から中{describe_offset(g.min_gap)}以上({g.note})"
+                    found.append((earliest, why, other.code))
+        person.general[key] = found
+    return [(d, why) for d, why, other in person.general[key] if other != vaccine.code]
 
 
 def _std_span(
