@@ -36,11 +36,14 @@ MENU: list[MenuItem] = [
 def visible_menu(user) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     if not user.is_authenticated:
         return []
-    items = []
-    for item in MENU:
-        if not item.perm or user.has_perm(item.perm):
-            items.append({"label": item.label, "url": reverse(item.url_name), "section": item.section})
-    return items
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "section": item.section}
+        for item in MENU
+        if not item.perm or user.has_perm(item.perm)
+    ]
+    # one heading per section, in the order sections first appear, whatever order apps appended items in
+    order = {section: i for i, section in reversed(list(enumerate(i["section"] for i in items)))}
+    return sorted(items, key=lambda i: order[i["section"]])
 
 
 def menu_context(request: HttpRequest) -> dict[str, object]:
