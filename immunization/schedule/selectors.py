@@ -77,7 +77,10 @@ def schedule_table_rows(on: datetime.date) -> list[dict]:
                     "steps": steps,
                 }
             )
-        rows.append({"v": v, "doses": doses, "plans": plans})
+        from immunization.models import Vaccine
+
+        kind = dict(Vaccine.Kind.choices).get(v.kind, v.kind)
+        rows.append({"v": v, "kind": kind, "doses": doses, "plans": plans})
     return rows
 
 
