@@ -26,6 +26,14 @@ MENU: list[MenuItem] = [
     MenuItem("アクセス記録", "audit:log", "audit.view_access_log", "監査"),
 ]
 
+# billing
+MENU += [
+    MenuItem("同意書入力", "billing:consent_entry", "billing.add_consent", "自己負担・請求"),
+    MenuItem("同意書照合", "billing:consent_queue", "billing.verify_consent", "自己負担・請求"),
+    MenuItem("自己負担判定", "billing:decisions", "billing.decide_copayment", "自己負担・請求"),
+    MenuItem("料金表", "billing:fees", "billing.view_feeschedule", "自己負担・請求"),
+]
+
 
 def visible_menu(user) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     if not user.is_authenticated:
