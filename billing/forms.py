@@ -9,10 +9,14 @@ from residents.forms import JapaneseDateField
 from .models import Consent, FeeSchedule
 from .vaccines import CONSENT_SCOPES, VACCINE_CHOICES
 
+# JapaneseDateField returns a date, so the length limit goes on the widget (a max_length validator
+# would run on the date)
+DATE_INPUT = forms.TextInput(attrs={"maxlength": 20, "size": 12})
+
 
 class ConsentForm(forms.Form):
-    filed_on = JapaneseDateField(label="同意書提出日", max_length=20)
-    expires_on = JapaneseDateField(label="有効期限", max_length=20)
+    filed_on = JapaneseDateField(label="同意書提出日", widget=DATE_INPUT)
+    expires_on = JapaneseDateField(label="有効期限", widget=DATE_INPUT)
     channel = forms.ChoiceField(label="受付方法", choices=Consent.Channel.choices)
     scope = forms.ChoiceField(label="同意の範囲", choices=CONSENT_SCOPES, initial="all")
     form_no = forms.CharField(label="同意書番号", max_length=20, required=False)
@@ -43,8 +47,8 @@ class ConsentEntryForm(ConsentForm):
 
 
 class ConsentVerifyForm(forms.Form):
-    filed_on = JapaneseDateField(label="同意書提出日(原本から入力)", max_length=20)
-    expires_on = JapaneseDateField(label="有効期限(原本から入力)", max_length=20)
+    filed_on = JapaneseDateField(label="同意書提出日(原本から入力)", widget=DATE_INPUT)
+    expires_on = JapaneseDateField(label="有効期限(原本から入力)", widget=DATE_INPUT)
 
 
 class ConsentRejectForm(forms.Form):
@@ -52,13 +56,13 @@ class ConsentRejectForm(forms.Form):
 
 
 class ConsentWithdrawForm(forms.Form):
-    withdrawn_on = JapaneseDateField(label="撤回日", max_length=20)
+    withdrawn_on = JapaneseDateField(label="撤回日", widget=DATE_INPUT)
 
 
 class DecideForm(forms.Form):
     vaccine = forms.ChoiceField(label="ワクチン", choices=VACCINE_CHOICES)
     fiscal_year = forms.IntegerField(label="年度", min_value=2019, max_value=2100)
-    reference_date = JapaneseDateField(label="基準日(空欄は本日)", max_length=20, required=False)
+    reference_date = JapaneseDateField(label="基準日(空欄は本日)", widget=DATE_INPUT, required=False)
 
 
 class CounterDecisionForm(forms.Form):
@@ -69,7 +73,7 @@ class CounterDecisionForm(forms.Form):
     )
     evidence = forms.CharField(label="提示書類", max_length=100)
     reason = forms.CharField(label="理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
-    effective_from = JapaneseDateField(label="適用開始日(空欄は本日)", max_length=20, required=False)
+    effective_from = JapaneseDateField(label="適用開始日(空欄は本日)", widget=DATE_INPUT, required=False)
 
 
 class FeeScheduleForm(forms.ModelForm):

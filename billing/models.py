@@ -164,7 +164,7 @@ class Reason(models.TextChoices):
     COUNTER_CHARGED = "counter_charged", "窓口判定(自己負担あり)"
 
 
-EXEMPT_REASONS = {Reason.WELFARE, Reason.CHINA_SUPPORT, Reason.TAX_EXEMPT_HOUSEHOLD, Reason.COUNTER_EXEMPT}
+EXEMPT_REASONS = [Reason.WELFARE, Reason.CHINA_SUPPORT, Reason.TAX_EXEMPT_HOUSEHOLD, Reason.COUNTER_EXEMPT]
 
 
 class CopaymentDecision(models.Model):
@@ -292,3 +292,8 @@ class FeeSchedule(models.Model):
             f"{self.dose_code} {self.valid_from}〜{self.valid_to} "
             f"委託料{self.clinic_fee:,}円 自己負担{self.copayment:,}円"
         )
+
+    @property
+    def due_when_charged(self) -> int:
+        """What the city pays the clinic when the resident paid the co-payment there."""
+        return self.clinic_fee - self.copayment

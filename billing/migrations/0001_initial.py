@@ -164,6 +164,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='copaymentdecision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('exempt', True), ('reason__in', ['counter_exempt', 'china_support', 'tax_exempt_household', 'welfare'])), models.Q(('exempt', False), models.Q(('reason__in', ['counter_exempt', 'china_support', 'tax_exempt_household', 'welfare']), _negated=True)), _connector='OR'), name='copay_reason_matches_result'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('exempt', True), ('reason__in', ['welfare', 'china_support', 'tax_exempt_household', 'counter_exempt'])), models.Q(('exempt', False), models.Q(('reason__in', ['welfare', 'china_support', 'tax_exempt_household', 'counter_exempt']), _negated=True)), _connector='OR'), name='copay_reason_matches_result'),
         ),
     ]
