@@ -31,6 +31,7 @@ MENU += [
     MenuItem("同意書入力", "billing:consent_entry", "billing.add_consent", "自己負担・請求"),
     MenuItem("同意書照合", "billing:consent_queue", "billing.verify_consent", "自己負担・請求"),
     MenuItem("自己負担判定", "billing:decisions", "billing.decide_copayment", "自己負担・請求"),
+    MenuItem("月次請求・支払", "billing:claims", "billing.view_claim", "自己負担・請求"),
     MenuItem("料金表", "billing:fees", "billing.view_feeschedule", "自己負担・請求"),
 ]
 

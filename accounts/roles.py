@@ -57,6 +57,9 @@ ROLE_PERMISSIONS[CLERK] += [
     "billing.view_copaymentdecision",
     "billing.decide_copayment",
     "billing.view_feeschedule",
+    "billing.view_claim",
+    "billing.run_claims",
+    "billing.export_claims",
 ]
 ROLE_PERMISSIONS[ENTRY] += ["billing.view_consent", "billing.add_consent"]
 ROLE_PERMISSIONS[VERIFIER] += ["billing.view_consent", "billing.verify_consent"]

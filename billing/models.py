@@ -297,3 +297,116 @@ class FeeSchedule(models.Model):
     def due_when_charged(self) -> int:
         """What the city pays the clinic when the resident paid the co-payment there."""
         return self.clinic_fee - self.copayment
+
+
+class Claim(models.Model):
+    """請求: one institution's claim for one month — counts, fees, co-payments collected, amount due.
+
+    draft (作成済) -> approved (承認済) -> paid (支払済). A paid claim and its lines can never change, and an
+    approved claim's lines are frozen: database triggers refuse it (migration 0002)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "作成済(未承認)"
+        APPROVED = "approved", "承認済"
+        PAID = "paid", "支払済"
+
+    institution = models.ForeignKey(
+        "immunization.Institution", on_delete=models.PROTECT, related_name="claims", verbose_name="医療機関"
+    )
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    status = models.CharField("状態", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    line_count = models.PositiveIntegerField("件数(請求対象)", default=0)
+    exception_count = models.PositiveIntegerField("保留件数", default=0)
+    fee_total = models.PositiveBigIntegerField("委託料合計", default=0)
+    copayment_total = models.PositiveBigIntegerField("自己負担徴収額合計", default=0)
+    due_total = models.PositiveBigIntegerField("支払額", default=0)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, verbose_name="作成者"
+    )
+    prepared_at = models.DateTimeField("作成日時", default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="承認者",
+    )
+    approved_at = models.DateTimeField("承認日時", null=True, blank=True)
+    paid_on = models.DateField("支払日", null=True, blank=True)
+    paid_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="支払登録者",
+    )
+
+    class Meta:
+        verbose_name = "請求"
+        verbose_name_plural = "請求"
+        permissions = [
+            ("run_claims", "月次請求を作成・承認・支払登録できる"),
+            ("export_claims", "請求の明細書・財務会計用CSVを出力できる"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year", "month"], name="claim_one_per_institution_month"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="claim_month_valid"),
+            models.CheckConstraint(
+                condition=Q(due_total=F("fee_total") - F("copayment_total")), name="claim_due_reconciles"
+            ),
+            models.CheckConstraint(condition=~Q(status="paid") | Q(paid_on__isnull=False), name="claim_paid_has_date"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="claim_approved_has_approver",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "month", "status"], name="claim_month_status")]
+
+    def __str__(self) -> str:
+        return f"請求 {self.institution_id} {self.year}年{self.month}月 {self.get_status_display()}"
+
+
+class ClaimException(models.TextChoices):
+    UNVERIFIED = "unverified", "未照合の記録"
+    DUPLICATE = "duplicate", "重複(同じ接種の記録が他にあります)"
+    NOT_ELIGIBLE = "not_eligible", "対象外(住民でない・年齢・規則上の問題)"
+    NO_FEE = "no_fee", "料金表の適用期間外"
+    COPAYMENT_MISMATCH = "copayment_mismatch", "自己負担区分が判定と一致しない"
+
+
+class ClaimLine(models.Model):
+    """One vaccination record on a claim. A line with an exception is shown but not paid (保留)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
+    record = models.ForeignKey(
+        "immunization.VaccinationRecord", on_delete=models.PROTECT, related_name="+", verbose_name="接種記録"
+    )
+    resident = models.ForeignKey("residents.Resident", on_delete=models.PROTECT, related_name="+")
+    dose_code = models.CharField("接種区分", max_length=30)
+    vaccinated_on = models.DateField("接種日", null=True)
+    fee = models.ForeignKey(FeeSchedule, on_delete=models.PROTECT, null=True, related_name="+")
+    clinic_fee = models.PositiveIntegerField("委託料", default=0)
+    copayment_expected = models.PositiveIntegerField("自己負担額(判定による)", default=0)
+    copayment_collected = models.PositiveIntegerField("自己負担徴収額", null=True)
+    decision_class = models.CharField("判定", max_length=10, blank=True)  # exempt / charged / "" (A類)
+    amount_due = models.IntegerField("支払額", default=0)
+    exception = models.CharField("保留理由", max_length=20, choices=ClaimException.choices, blank=True)
+
+    class Meta:
+        verbose_name = "請求明細"
+        verbose_name_plural = "請求明細"
+        constraints = [
+            # a dose is paid once: one billable line per record across all claims
+            models.UniqueConstraint(fields=["record"], condition=Q(exception=""), name="claimline_record_billed_once"),
+            models.CheckConstraint(
+                condition=~Q(exception="") | Q(amount_due=F("clinic_fee") - F("copayment_expected")),
+                name="claimline_due_reconciles",
+            ),
+        ]
+        indexes = [models.Index(fields=["claim", "exception"], name="claimline_claim_exc")]
+
+    def __str__(self) -> str:
+        return f"請求明細 {self.claim_id} {self.dose_code} {self.vaccinated_on}"

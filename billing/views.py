@@ -16,6 +16,7 @@ from audit.services import Subject, access_record
 from residents.access import resident_get_for_user
 from residents.models import Resident
 
+from . import claims as claims_svc
 from . import selectors, services, tasks
 from .forms import (
     ConsentEntryForm,
@@ -26,7 +27,7 @@ from .forms import (
     CounterDecisionForm,
     DecideForm,
 )
-from .models import Consent, CopaymentDecision, DecisionRun
+from .models import Claim, Consent, CopaymentDecision, DecisionRun
 from .vaccines import VACCINE_LABELS
 
 
@@ -297,3 +298,185 @@ def fees(request: HttpRequest) -> HttpResponse:
             "can_edit": request.user.has_perm("billing.change_feeschedule"),
         },
     )
+
+
+# ---------------------------------------------------------------- claims
+
+
+def _year_month(data) -> tuple[int, int] | None:  # type: ignore[no-untyped-def]
+    y, m = str(data.get("year", "")).strip(), str(data.get("month", "")).strip()
+    if not (y.isdigit() and m.isdigit()):
+        return None
+    return int(y), int(m)
+
+
+@require_GET
+@require_perm("billing.view_claim")
+def claims_month(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    default = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    ym = _year_month(request.GET) if request.GET else default
+    if ym is None or not 1 <= ym[1] <= 12:
+        return render(request, "billing/bad_request.html", {"message": "年月を数字で入力してください。"}, status=400)
+    year, month = ym
+    claims = list(
+        Claim.objects.filter(year=year, month=month).select_related("institution").order_by("institution__code")
+    )
+    totals = {
+        "lines": sum(c.line_count for c in claims),
+        "held": sum(c.exception_count for c in claims),
+        "fee": sum(c.fee_total for c in claims),
+        "copayment": sum(c.copayment_total for c in claims),
+        "due": sum(c.due_total for c in claims),
+    }
+    return render(
+        request,
+        "billing/claims.html",
+        {
+            "year": year,
+            "month": month,
+            "month_label": claims_svc.month_label(year, month),
+            "claims": claims,
+            "totals": totals,
+            "has_approved": any(c.status != Claim.Status.DRAFT for c in claims),
+            "can_run": request.user.has_perm("billing.run_claims"),
+            "can_export": request.user.has_perm("billing.export_claims"),
+        },
+    )
+
+
+@require_POST
+@require_perm("billing.run_claims")
+def claims_prepare(request: HttpRequest) -> HttpResponse:
+    ym = _year_month(request.POST)
+    if ym is None:
+        return render(request, "billing/bad_request.html", {"message": "年月を数字で入力してください。"}, status=400)
+    year, month = ym
+    try:
+        summary = claims_svc.claims_prepare(year=year, month=month, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    else:
+        messages.success(
+            request,
+            f"{claims_svc.month_label(year, month)}の請求を作成しました"
+            f"({summary['claims']}機関、明細{summary['lines']}件、うち保留{summary['held']}件)。",
+        )
+    return redirect(f"{reverse('billing:claims')}?year={year}&month={month}")
+
+
+def _claim_for(pk: int) -> Claim:
+    return get_object_or_404(Claim.objects.select_related("institution", "approved_by"), pk=pk)
+
+
+@require_GET
+@require_perm("billing.view_claim")
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _claim_for(pk)
+    only_held = request.GET.get("held") == "1"
+    lines = claim.lines.select_related("resident").order_by("exception", "vaccinated_on", "id")
+    if only_held:
+        lines = lines.exclude(exception="")
+    limit = 500
+    shown = list(lines[: limit + 1])
+    access_record(
+        event=Event.VIEW,
+        request=request,
+        subject=Subject("", claim),
+        purpose=claims_svc.PURPOSE,
+        detail={"claim": claim.pk, "lines_shown": min(len(shown), limit)},
+    )
+    return render(
+        request,
+        "billing/claim_detail.html",
+        {
+            "claim": claim,
+            "month_label": claims_svc.month_label(claim.year, claim.month),
+            "rows": claims_svc.claim_statement_rows(claim),
+            "lines": shown[:limit],
+            "truncated": len(shown) > limit,
+            "only_held": only_held,
+            "can_run": request.user.has_perm("billing.run_claims"),
+            "can_export": request.user.has_perm("billing.export_claims"),
+        },
+    )
+
+
+@require_GET
+@require_perm("billing.view_claim")
+def claim_history(request: HttpRequest, institution_id: int) -> HttpResponse:
+    from immunization.models import Institution
+
+    institution = get_object_or_404(Institution, pk=institution_id)
+    claims = Claim.objects.filter(institution=institution).order_by("-year", "-month")
+    return render(request, "billing/claim_history.html", {"institution": institution, "claims": claims})
+
+
+@require_POST
+@require_perm("billing.run_claims")
+def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _claim_for(pk)
+    try:
+        claims_svc.claim_approve(claim=claim, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    else:
+        messages.success(request, "請求を承認しました。")
+    return redirect("billing:claim_detail", pk=pk)
+
+
+@require_POST
+@require_perm("billing.run_claims")
+def claim_unapprove(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _claim_for(pk)
+    try:
+        claims_svc.claim_unapprove(claim=claim, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    else:
+        messages.success(request, "承認を取り消しました。")
+    return redirect("billing:claim_detail", pk=pk)
+
+
+@require_POST
+@require_perm("billing.run_claims")
+def claim_paid(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _claim_for(pk)
+    from residents.wareki import parse_date
+
+    try:
+        paid_on = parse_date(request.POST.get("paid_on", ""))
+    except ValueError as exc:
+        messages.error(request, f"支払日: {exc}")
+        return redirect("billing:claim_detail", pk=pk)
+    try:
+        claims_svc.claim_mark_paid(claim=claim, paid_on=paid_on, actor=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, _errors_text(exc))
+    else:
+        messages.success(request, "支払日を登録しました。この請求は以後変更できません。")
+    return redirect("billing:claim_detail", pk=pk)
+
+
+@require_GET
+@require_perm("billing.export_claims")
+def claim_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = _claim_for(pk)
+    pdf = claims_svc.claim_statement_pdf(claim=claim, actor=request.user, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="statement_{claim.institution.code}_{claim.year}{claim.month:02d}.pdf"'
+    )
+    return response
+
+
+@require_GET
+@require_perm("billing.export_claims")
+def finance_csv(request: HttpRequest) -> HttpResponse:
+    ym = _year_month(request.GET)
+    if ym is None or not 1 <= ym[1] <= 12:
+        return render(request, "billing/bad_request.html", {"message": "年月を数字で入力してください。"}, status=400)
+    data = claims_svc.finance_csv(year=ym[0], month=ym[1], actor=request.user, request=request)
+    response = HttpResponse(data, content_type="text/csv; charset=cp932")
+    response["Content-Disposition"] = f'attachment; filename="vaccination_fees_{ym[0]}{ym[1]:02d}.csv"'
+    return response
