@@ -12,6 +12,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils import timezone
@@ -292,6 +293,11 @@ class FeeSchedule(models.Model):
             f"{self.dose_code} {self.valid_from}〜{self.valid_to} "
             f"委託料{self.clinic_fee:,}円 自己負担{self.copayment:,}円"
         )
+
+    def clean(self) -> None:
+        # checked here (on the field) so that the overlap check never builds an inverted date range
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": "適用終了日は適用開始日以降の日付にしてください。"})
 
     @property
     def due_when_charged(self) -> int:
