@@ -216,3 +216,11 @@ ADAPTERS = {
 # the real 中間サーバー / 住基ネット connectors are deliberately not built (see integration/simulator.py).
 INTEGRATION_NATIONAL_SIDE = env.str("INTEGRATION_NATIONAL_SIDE", default="simulator")
 INTEGRATION_INBOX = Path(env.str("INTEGRATION_INBOX", default=str(BASE_DIR / "var" / "feeds")))
+
+# billing: redo co-payment decisions whose statuses or consents changed, after the night's linkage feeds
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "billing-redecide-changed": {"task": "billing.tasks.redecide_changed_task", "schedule": crontab(hour=6, minute=30)},
+}
