@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import require_perm
 from audit.models import Event
-from audit.services import Subject, access_record
+from audit.services import Subject, access_record, access_record_bulk
 from residents.access import resident_get_for_user
 from residents.models import Resident
 
@@ -379,12 +379,13 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
         lines = lines.exclude(exception="")
     limit = 500
     shown = list(lines[: limit + 1])
-    access_record(
+    # the lines name residents: one access record per person shown
+    access_record_bulk(
         event=Event.VIEW,
-        request=request,
-        subject=Subject("", claim),
+        actor=request.user,
+        subjects=(Subject(line.resident.atena_no) for line in shown[:limit]),
         purpose=claims_svc.PURPOSE,
-        detail={"claim": claim.pk, "lines_shown": min(len(shown), limit)},
+        detail={"claim": claim.pk},
     )
     return render(
         request,

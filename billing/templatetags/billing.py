@@ -15,3 +15,16 @@ def vaccine_label(code: str) -> str:
 @register.filter
 def dose_name(code: str) -> str:
     return dose_label(code)
+
+
+@register.filter
+def nendo(fiscal_year: int | None) -> str:
+    """2026 -> 令和8年度 (fiscal years are spoken of in the era)."""
+    import datetime
+
+    from residents.wareki import era_of
+
+    if not fiscal_year:
+        return ""
+    era, year = era_of(datetime.date(int(fiscal_year), 4, 1))
+    return f"{era}{'元' if year == 1 else year}年度"
