@@ -28,8 +28,8 @@ def copayment_panel(request: Any, resident: Any) -> str:
         "consents": selectors.consents_of(resident) if can_consents else [],
         "current": selectors.current_decisions(resident, fy) if can_decisions else {},
         "history": selectors.decision_history(resident)[:30] if can_decisions else [],
-        "consent_form": ConsentForm(),
-        "decide_form": DecideForm(initial={"fiscal_year": fy}),
-        "counter_form": CounterDecisionForm(initial={"fiscal_year": fy}),
+        "consent_form": ConsentForm(prefix="consent"),
+        "decide_form": DecideForm(prefix="decide", initial={"fiscal_year": fy}),
+        "counter_form": CounterDecisionForm(prefix="counter", initial={"fiscal_year": fy}),
     }
     return render_to_string("billing/_resident_panel.html", context, request=request)

@@ -84,7 +84,7 @@ def consent_entry(request: HttpRequest) -> HttpResponse:
 @require_perm("billing.add_consent")
 def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     resident = resident_get_for_user(request.user, pk)
-    form = ConsentForm(request.POST)
+    form = ConsentForm(request.POST, prefix="consent")
     if not form.is_valid():
         _refused(request, "consent_add", form.errors)
         messages.error(
@@ -183,7 +183,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("billing.decide_copayment")
 def decide_person(request: HttpRequest, pk: int) -> HttpResponse:
     resident = resident_get_for_user(request.user, pk)
-    form = DecideForm(request.POST)
+    form = DecideForm(request.POST, prefix="decide")
     if not form.is_valid():
         messages.error(request, "判定条件を正しく入力してください。")
         return redirect(_resident_page(resident))
@@ -211,7 +211,7 @@ def decide_person(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("billing.decide_copayment")
 def decide_counter(request: HttpRequest, pk: int) -> HttpResponse:
     resident = resident_get_for_user(request.user, pk)
-    form = CounterDecisionForm(request.POST)
+    form = CounterDecisionForm(request.POST, prefix="counter")
     if not form.is_valid():
         _refused(request, "decide_counter", form.errors)
         messages.error(

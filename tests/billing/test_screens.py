@@ -53,7 +53,7 @@ def test_consent_keyed_by_one_and_verified_by_another_then_decided_on_the_reside
 
     decided = clerk_client.post(
         f"/billing/residents/{r.pk}/decide/",
-        {"vaccine": "flu_elderly", "fiscal_year": "2026", "reference_date": "R8.10.1"},
+        {"decide-vaccine": "flu_elderly", "decide-fiscal_year": "2026", "decide-reference_date": "R8.10.1"},
     )
     assert decided.status_code == 302
     d = CopaymentDecision.objects.get(resident=r)
