@@ -279,3 +279,50 @@ def test_only_the_taxdata_module_names_the_tax_status_kind():
         if "'tax'" in text or '"tax"' in text or "StatusKind.TAX" in text:
             offenders.append(path.name)
     assert offenders == []
+
+
+def test_withdrawn_consent_stops_tax_reads_from_that_day(elder, clerk):
+    me = elder("非課税")
+    consent = ConsentFactory(resident=me)
+    assert decide(me, clerk).exempt is True
+    services.consent_withdraw(consent=consent, withdrawn_on=datetime.date(2026, 11, 1), actor=clerk)
+    reads_before = tax_reads(me)
+
+    runs = services.copayment_redecide_changed(as_of=datetime.date(2026, 11, 2), actor=clerk)
+
+    assert [r.created for r in runs] == [1]
+    now = CopaymentDecision.objects.get(resident=me, superseded_at__isnull=True)
+    assert now.reason == Reason.NO_CONSENT
+    assert tax_reads(me) == reads_before
+
+
+@pytest.mark.parametrize(
+    ("birth", "vaccine", "included"),
+    [
+        (datetime.date(1961, 4, 1), "ppv_elderly", False),  # reached 65 on 2026-03-31: FY2025's cohort
+        (datetime.date(1961, 4, 2), "ppv_elderly", True),  # 65 at the end of FY2026
+        (datetime.date(1962, 4, 1), "ppv_elderly", True),  # reaches 65 on 2027-03-31 (day-before rule)
+        (datetime.date(1962, 4, 2), "ppv_elderly", False),  # turns 65 in FY2027
+        (datetime.date(1956, 5, 5), "hz", True),  # 70 at FY end: transitional cohort
+        (datetime.date(1955, 5, 5), "hz", False),  # 71
+        (datetime.date(1930, 5, 5), "flu_elderly", True),
+        (datetime.date(1962, 4, 1), "flu_elderly", True),
+        (datetime.date(1962, 4, 2), "flu_elderly", False),
+    ],
+)
+def test_season_population_by_fiscal_year_end_age(clerk, birth, vaccine, included):
+    r = ResidentFactory(birth_date=birth)
+    run = services.copayment_decide_season(vaccine=vaccine, fiscal_year=2026, reference_date=REF, actor=clerk)
+    assert run.targets == int(included)
+    assert CopaymentDecision.objects.filter(resident=r, vaccine=vaccine).exists() is included
+
+
+def test_notices_get_the_class_in_force(elder, clerk):
+    from billing.selectors import copayment_class_for_notice
+
+    me = elder("非課税")
+    ConsentFactory(resident=me)
+    decide(me, clerk)
+    assert copayment_class_for_notice(me, "flu_elderly", datetime.date(2026, 11, 1)) == "免除"
+    assert copayment_class_for_notice(me, "covid_elderly", datetime.date(2026, 11, 1)) == "自己負担あり"
+    assert copayment_class_for_notice(me, "mr_1", datetime.date(2026, 11, 1)) == ""

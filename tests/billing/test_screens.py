@@ -128,3 +128,25 @@ def test_resident_page_without_billing_rights_shows_no_copayment_panel(staff_cli
     client, _ = staff_client(roles.RELIEF)
     page = client.get(f"/residents/{r.pk}/").content.decode()
     assert "自己負担(実費の徴収)" not in page
+
+
+def test_counter_decision_on_the_resident_page_needs_a_reason(staff_client):
+    r = ResidentFactory(birth_date=datetime.date(1950, 1, 1))
+    client, _ = staff_client(roles.CLERK)
+    data = {
+        "counter-vaccine": "flu_elderly",
+        "counter-fiscal_year": "2026",
+        "counter-exempt": "1",
+        "counter-evidence": "保護受給証明書",
+        "counter-reason": "",
+        "counter-effective_from": "R8.11.1",
+    }
+    resp = client.post(f"/billing/residents/{r.pk}/counter/", data, follow=True)
+    assert "理由" in resp.content.decode()
+    assert not CopaymentDecision.objects.filter(resident=r).exists()
+    data["counter-reason"] = "生活保護の開始決定通知書を確認(11月1日開始)"
+    client.post(f"/billing/residents/{r.pk}/counter/", data)
+    d = CopaymentDecision.objects.get(resident=r)
+    assert d.method == "counter"
+    assert d.exempt
+    assert d.effective_from == datetime.date(2026, 11, 1)
