@@ -67,6 +67,10 @@ def seed(*, rng: random.Random, residents: int, stdout: Any) -> None:
     )
     counter = _counter_decisions(rng, clerk)
     records = _voucher_records(rng, today, entry, verifier)
+    with connection.cursor() as cur:  # fresh statistics for the planner after bulk loads
+        cur.execute(
+            "ANALYZE billing_consent; ANALYZE billing_copaymentdecision; ANALYZE immunization_vaccinationrecord"
+        )
     stdout.write(
         f"  料金表 {FeeSchedule.objects.count()} 件、同意書 {consents:,} 件、"
         f"インフルエンザ判定 {run.targets:,} 人(免除 {run.exempt:,})、窓口判定 {counter} 件、接種券記録 {records:,} 件"
