@@ -32,6 +32,15 @@ MENU: list[MenuItem] = [
     MenuItem("接種時期の計算", "immunization:schedule_calculator", "immunization.view_schedule", "予防接種"),
 ]
 
+# billing
+MENU += [
+    MenuItem("同意書入力", "billing:consent_entry", "billing.add_consent", "自己負担・請求"),
+    MenuItem("同意書照合", "billing:consent_queue", "billing.verify_consent", "自己負担・請求"),
+    MenuItem("自己負担判定", "billing:decisions", "billing.decide_copayment", "自己負担・請求"),
+    MenuItem("月次請求・支払", "billing:claims", "billing.view_claim", "自己負担・請求"),
+    MenuItem("料金表", "billing:fees", "billing.view_feeschedule", "自己負担・請求"),
+]
+
 
 def visible_menu(user) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     if not user.is_authenticated:

@@ -7,6 +7,7 @@ Development and tests read `.env` (written by `make` with random keys on first u
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -216,10 +217,13 @@ ADAPTERS = {
 # the real 中間サーバー / 住基ネット connectors are deliberately not built (see integration/simulator.py).
 INTEGRATION_NATIONAL_SIDE = env.str("INTEGRATION_NATIONAL_SIDE", default="simulator")
 INTEGRATION_INBOX = Path(env.str("INTEGRATION_INBOX", default=str(BASE_DIR / "var" / "feeds")))
-# integration: the linkage platform's files are polled every 5 minutes (django-celery-beat installs it)
+
+# Periodic jobs (django-celery-beat copies these into its tables, where the administrator can edit them)
 CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    # integration: the linkage platform's files are polled every 5 minutes
     "integration-feeds-poll": {"task": "integration.tasks.feeds_poll", "schedule": 300.0},
     "integration-copies-refresh": {"task": "integration.tasks.copies_refresh", "schedule": 24 * 3600.0},
     "integration-links-sync": {"task": "integration.tasks.links_sync", "schedule": 24 * 3600.0},
+    # billing: redo co-payment decisions whose statuses or consents changed, after the night's feeds
+    "billing-redecide-changed": {"task": "billing.tasks.redecide_changed_task", "schedule": crontab(hour=6, minute=30)},
 }
