@@ -24,6 +24,10 @@ MENU: list[MenuItem] = [
     MenuItem("住民検索", "residents:search", "residents.view_register", "照会"),
     MenuItem("個人番号で検索", "residents:mynumber_search", "residents.use_mynumber", "照会"),
     MenuItem("アクセス記録", "audit:log", "audit.view_access_log", "監査"),
+    MenuItem("救済申請一覧", "relief:list", "relief.access_relief", "健康被害救済"),
+    MenuItem("救済申請の受付", "relief:create", "relief.access_relief", "健康被害救済"),
+    MenuItem("救済給付の支払データ", "relief:exports", "relief.export_payments", "健康被害救済"),
+    MenuItem("救済給付額(年度別)", "relief:rates", "relief.manage_rates", "健康被害救済"),
 ]
 
 
