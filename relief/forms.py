@@ -10,7 +10,7 @@ from residents.wareki import parse_date
 
 from .models import DocumentKind, PayeeAccount, Result, State
 from .rules import Benefit, Relationship, VaccineClass
-from .vaccines import VACCINE_CHOICES
+from .vaccines import vaccine_choices
 
 
 class JpDateField(forms.CharField):
@@ -38,9 +38,9 @@ class ClaimIntakeForm(forms.Form):
     claimant_postal_code = forms.CharField(label="請求者郵便番号", max_length=8, required=False)
     claimant_address = forms.CharField(label="請求者住所", max_length=200, required=False)
     claimant_phone = forms.CharField(label="請求者電話番号", max_length=20, required=False)
-    vaccine_code = forms.ChoiceField(label="ワクチン", choices=BLANK + VACCINE_CHOICES)
-    dose_label = forms.CharField(label="回数・期", max_length=20, required=False)
-    vaccinated_on = JpDateField(label="接種日")
+    vaccine_code = forms.ChoiceField(label="接種区分(接種記録がない場合)", choices=BLANK, required=False)
+    dose_label = forms.CharField(label="補足(回数・期など)", max_length=20, required=False)
+    vaccinated_on = JpDateField(label="接種日(接種記録がない場合)", required=False)
     vaccinated_at = forms.CharField(label="接種医療機関", max_length=100, required=False)
     benefit = forms.ChoiceField(label="請求する給付", choices=BLANK + Benefit.choices)
     injury = forms.CharField(label="健康被害の状況(疾病名・症状)", widget=forms.Textarea(attrs={"rows": 3}))
@@ -60,6 +60,7 @@ class ClaimIntakeForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["received_on"].initial = timezone.localdate().isoformat()
+        self.fields["vaccine_code"].choices = BLANK + vaccine_choices()
 
     def clean_claimant_postal_code(self) -> str:
         return self.cleaned_data["claimant_postal_code"].replace("-", "").replace("ー", "").strip()

@@ -53,9 +53,13 @@ class Claim(models.Model):
     claimant_address = models.CharField("請求者住所", max_length=200)
     claimant_phone = models.CharField("請求者電話番号", max_length=20, blank=True)
 
-    # the vaccination concerned (dose code + date until linked to the records)
-    vaccine_code = models.CharField("ワクチン", max_length=20)
-    dose_label = models.CharField("回数・期", max_length=20, blank=True)
+    # the vaccination concerned: the verified record(s) when the city holds them; the dose code and date
+    # are kept on the claim too (a claim may concern a dose given elsewhere and not yet in the records)
+    records = models.ManyToManyField(
+        "immunization.VaccinationRecord", blank=True, related_name="relief_claims", verbose_name="接種記録"
+    )
+    vaccine_code = models.CharField("接種区分(接種コード)", max_length=30)
+    dose_label = models.CharField("補足(回数・期など)", max_length=20, blank=True)
     vaccine_class = models.CharField("疾病の類型", max_length=1, choices=VaccineClass.choices)
     vaccinated_on = models.DateField("接種日")
     vaccinated_at = models.CharField("接種医療機関", max_length=100, blank=True)

@@ -60,7 +60,7 @@ from .rules import (
     claim_deadline,
     fiscal_year_of,
 )
-from .vaccines import VACCINES
+from .vaccines import is_known, vaccine_class
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class ClaimIntake:
     resident: Resident
     relationship: str
     vaccine_code: str
-    vaccinated_on: datetime.date
+    vaccinated_on: datetime.date | None
     benefit: str
     injury: str
     onset_on: datetime.date
@@ -138,6 +138,7 @@ class ClaimIntake:
     death_on: datetime.date | None = None
     hospital: str = ""
     late_reason: str = ""
+    records: list[Any] = field(default_factory=list)  # immunization.VaccinationRecord
     errors: dict[str, list[str]] = field(default_factory=dict)
 
     def err(self, name: str, message: str) -> None:
@@ -150,9 +151,16 @@ def _age_on(birth: datetime.date, day: datetime.date) -> int:
 
 def _validate_intake(data: ClaimIntake, today: datetime.date) -> tuple[str, Any]:
     """Check the intake; fills data.errors; returns (vaccine class, deadline)."""
-    vclass = VACCINES[data.vaccine_code][1] if data.vaccine_code in VACCINES else ""
+    if data.records:
+        _take_from_records(data)
+    if data.errors:
+        return "", None
+    if not data.vaccine_code or data.vaccinated_on is None:
+        data.err("vaccine_code", "接種記録を選ぶか、接種区分と接種日を入力してください。")
+        return "", None
+    vclass = vaccine_class(data.vaccine_code) if is_known(data.vaccine_code) else ""
     if not vclass:
-        data.err("vaccine_code", "ワクチンの種類を選んでください。")
+        data.err("vaccine_code", "接種区分を選んでください。")
     if data.benefit not in Benefit.values:
         data.err("benefit", "請求する給付を選んでください。")
     elif vclass and not benefit_available(vclass, data.benefit):
@@ -248,6 +256,24 @@ def _validate_intake(data: ClaimIntake, today: datetime.date) -> tuple[str, Any]
     return vclass, deadline
 
 
+def _take_from_records(data: ClaimIntake) -> None:
+    """The claim concerns these verified records of the vaccinated person; the dose it is about is the
+    latest one given on or before the onset."""
+    for rec in data.records:
+        if rec.resident_id != data.resident.pk:
+            data.err("records", "選んだ接種記録は、この被接種者のものではありません。")
+            return
+        if rec.status != "verified" or rec.vaccinated_on is None:
+            data.err("records", "照合済で接種日のある接種記録だけを選べます。")
+            return
+    before = [r for r in data.records if r.vaccinated_on <= data.onset_on] or list(data.records)
+    primary = max(before, key=lambda r: (r.vaccinated_on, r.pk))
+    data.vaccine_code = primary.dose_code
+    data.vaccinated_on = primary.vaccinated_on
+    if not data.vaccinated_at and getattr(primary, "institution", None) is not None:
+        data.vaccinated_at = primary.institution.name[:100]
+
+
 def _next_claim_no(received_on: datetime.date) -> str:
     fy = fiscal_year_of(received_on)
     prefix = f"{fy}-"
@@ -312,6 +338,8 @@ def _claim_insert(*, actor: Any, data: ClaimIntake, vclass: str, deadline: Any, 
         late_reason=data.late_reason.strip() if deadline.due and data.received_on > deadline.due else "",
         created_by=actor,
     )
+    if data.records:
+        claim.records.set(data.records)
     ClaimEvent.objects.create(
         claim=claim,
         to_state=State.RECEIVED,

@@ -6,6 +6,7 @@ app_name = "relief"
 urlpatterns = [
     path("", views.claim_list, name="list"),
     path("new/", views.claim_create, name="create"),
+    path("new/records/", views.intake_records, name="intake_records"),
     path("<int:pk>/", views.claim_detail, name="detail"),
     path("<int:pk>/transition/", views.claim_transition, name="transition"),
     path("<int:pk>/decide/", views.payment_decide, name="decide"),

@@ -1,38 +1,29 @@
-"""The vaccines a claim can concern, with their class. Used until a claim is linked to the vaccination
-records themselves (immunization.VaccinationRecord); the class decides which benefits exist."""
+"""The doses a claim can concern, named by the records' per-dose codes (immunization.eligibility), and
+their class: the class decides which benefits exist (予防接種法 第16条)."""
 
 from __future__ import annotations
 
+from immunization import eligibility
+
 from .rules import VaccineClass
 
-# code -> (name, class); routine vaccinations as of FY2026 (japan-reference §1)
-VACCINES: dict[str, tuple[str, str]] = {
-    "HIB": ("Hib感染症", VaccineClass.A),
-    "PCV": ("小児の肺炎球菌感染症", VaccineClass.A),
-    "HEPB": ("B型肝炎", VaccineClass.A),
-    "ROTA": ("ロタウイルス感染症", VaccineClass.A),
-    "DPT_IPV_HIB": ("5種混合(DPT-IPV-Hib)", VaccineClass.A),
-    "DPT_IPV": ("4種混合(DPT-IPV)", VaccineClass.A),
-    "DT": ("2種混合(DT)", VaccineClass.A),
-    "IPV": ("不活化ポリオ", VaccineClass.A),
-    "BCG": ("BCG", VaccineClass.A),
-    "MR": ("麻しん風しん混合(MR)", VaccineClass.A),
-    "VAR": ("水痘", VaccineClass.A),
-    "JE": ("日本脳炎", VaccineClass.A),
-    "HPV": ("HPV(子宮頸がん予防)", VaccineClass.A),
-    "RSV_M": ("RSウイルス(母子免疫)", VaccineClass.A),
-    "FLU": ("高齢者インフルエンザ", VaccineClass.B),
-    "PNEU_E": ("高齢者肺炎球菌", VaccineClass.B),
-    "COVID": ("新型コロナウイルス感染症", VaccineClass.B),
-    "ZOSTER": ("帯状疱疹", VaccineClass.B),
-}
-
-VACCINE_CHOICES = [(code, f"{name}({VaccineClass(cls).label})") for code, (name, cls) in VACCINES.items()]
+# B類疾病 (定期): elderly influenza, COVID-19, pneumococcus, herpes zoster (japan-reference §1.1)
+B_CLASS_PREFIXES = ("flu_elderly", "covid_elderly", "ppv_elderly", "pcv_elderly", "pcv20_elderly", "hz_")
 
 
 def vaccine_class(code: str) -> str:
-    return VACCINES[code][1]
+    return VaccineClass.B if code.startswith(B_CLASS_PREFIXES) else VaccineClass.A
+
+
+def is_known(code: str) -> bool:
+    return eligibility.is_dose_code(code)
 
 
 def vaccine_name(code: str) -> str:
-    return VACCINES.get(code, (code, ""))[0]
+    return eligibility.dose_label(code)
+
+
+def vaccine_choices() -> list[tuple[str, str]]:
+    return [
+        (c, f"{eligibility.dose_label(c)}({VaccineClass(vaccine_class(c)).label})") for c in eligibility.dose_codes()
+    ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import require_perm
 from audit.models import Event
-from audit.services import access_record
+from audit.services import Subject, access_record
 from residents.models import Resident
 
 from . import selectors, services
@@ -32,6 +32,7 @@ from .forms import (
 )
 from .models import BenefitRate, Claim, PayeeAccount, PaymentExport, State
 from .rules import PAY_KIND, PayKind
+from .vaccines import vaccine_name
 
 PAGE_SIZE = 30
 
@@ -82,6 +83,55 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _chosen_records(request: HttpRequest, resident: Resident | None) -> tuple[list[Any], bool]:
+    from immunization.models import VaccinationRecord
+
+    ids = [int(i) for i in request.POST.getlist("records") if i.isdigit()]
+    if not ids or resident is None:
+        return [], False
+    found = list(
+        VaccinationRecord.objects.select_related("institution").filter(
+            pk__in=ids, resident=resident, status=VaccinationRecord.Status.VERIFIED
+        )
+    )
+    return found, len(found) != len(set(ids))
+
+
+@require_GET
+@require_perm(ACCESS)
+def intake_records(request: HttpRequest) -> HttpResponse:
+    """htmx: the person's verified vaccination records to choose from while receiving a claim."""
+    from immunization.models import VaccinationRecord
+
+    resident = _resident_by_atena(request.GET.get("atena_no", ""))
+    records = []
+    if resident is not None:
+        records = list(
+            VaccinationRecord.objects.select_related("institution")
+            .filter(resident=resident, status=VaccinationRecord.Status.VERIFIED, vaccinated_on__isnull=False)
+            .order_by("-vaccinated_on")[:100]
+        )
+        access_record(
+            event=Event.VIEW,
+            actor=request.user,
+            request=request,
+            purpose=services.PURPOSE,
+            subject=Subject(atena_no=resident.atena_no, obj=resident),
+            detail={"list": "vaccination_records_for_relief_intake", "result_count": len(records)},
+        )
+    chosen = {int(i) for i in request.GET.getlist("records") if i.isdigit()}
+    return render(
+        request,
+        "relief/_intake_records.html",
+        {
+            "resident": resident,
+            "records": records,
+            "chosen": chosen,
+            "searched": bool(request.GET.get("atena_no", "").strip()),
+        },
+    )
+
+
 def _resident_by_atena(atena_no: str) -> Resident | None:
     atena_no = (atena_no or "").strip()
     return Resident.objects.filter(atena_no=atena_no).first() if atena_no.isdigit() else None
@@ -99,10 +149,14 @@ def claim_create(request: HttpRequest) -> HttpResponse:
                 form.add_error("atena_no", "この宛番号の住民は登録されていません。")
             if cd["claimant_atena_no"] and claimant is None:
                 form.add_error("claimant_atena_no", "この宛番号の住民は登録されていません。")
+            records, bad_records = _chosen_records(request, resident)
+            if bad_records:
+                form.add_error(None, "選んだ接種記録は、この被接種者の照合済の記録ではありません。")
             if resident is not None and form.is_valid():
                 intake = services.ClaimIntake(
                     resident=resident,
                     claimant_resident=claimant,
+                    records=records,
                     **{
                         k: v if v is not None else None
                         for k, v in cd.items()
@@ -137,6 +191,8 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms: A
     account = PayeeAccount.objects.filter(claim=claim).first()
     context = {
         "claim": claim,
+        "vaccine": vaccine_name(claim.vaccine_code),
+        "records": claim.records.select_related("institution").order_by("vaccinated_on"),
         "events": claim.events.select_related("actor"),
         "documents": claim.documents.all(),
         "letters": claim.letters.all(),

@@ -23,7 +23,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     claimant_name = "岡崎　花子"
     claimant_address = "愛知県岡崎市康生町1丁目1番地"
     claimant_postal_code = "4440052"
-    vaccine_code = "DPT_IPV_HIB"
+    vaccine_code = "dpt_ipv_hib_1i1"
     dose_label = "1期初回1回目"
     vaccine_class = "A"
     vaccinated_on = datetime.date(2025, 6, 10)

@@ -44,9 +44,9 @@ def test_public_funds_account_is_fetched_and_the_mynumber_use_logged(worker, cla
     account = PayeeAccount.objects.get(claim=claim)
     assert account.source == "public_funds"
     assert (account.bank_code, account.account_no, account.holder_kana) == ("0001", "7654321", "オカザキ　ハナコ")
-    assert fake_accounts.CALLS == [
+    assert [
         {"atena_no": claim.claimant_resident.atena_no, "requested_by": staff.username, "purpose": "健康被害の救済"}
-    ]
+    ] == fake_accounts.CALLS
     rec = AuditRecord.objects.get(event="mynumber_use", username=staff.username)
     assert rec.purpose == "健康被害の救済"
     assert rec.subject_atena == claim.claimant_resident.atena_no

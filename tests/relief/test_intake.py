@@ -19,7 +19,7 @@ def _form(resident, **over):  # type: ignore[no-untyped-def]
     data = {
         "atena_no": resident.atena_no,
         "relationship": "self",
-        "vaccine_code": "COVID",
+        "vaccine_code": "covid_elderly",
         "dose_label": "令和8年度",
         "vaccinated_on": "2026-10-01",
         "benefit": "medical_costs",
@@ -76,7 +76,7 @@ def test_self_claim_is_received_with_claimant_from_the_register(worker, elder):
     ],
 )
 def test_bad_intake_is_refused_in_japanese_and_nothing_is_stored(worker, elder, over, message):
-    client, staff = worker
+    client, _staff = worker
     resp = client.post("/relief/new/", _form(elder, **over))
     assert resp.status_code == 400
     body = resp.content.decode()
@@ -105,7 +105,7 @@ def test_a_class_child_benefits_follow_age_and_claimant(worker):
         "relationship": "guardian",
         "claimant_name": "岡崎　花子",
         "claimant_address": "岡崎市康生町1",
-        "vaccine_code": "MR",
+        "vaccine_code": "mr_1",
         "vaccinated_on": "2025-04-10",
         "benefit": "disability_pension",
         "injury": "脳症",
@@ -123,7 +123,7 @@ def test_a_class_child_benefits_follow_age_and_claimant(worker):
 
 @pytest.mark.django_db
 def test_past_deadline_needs_a_recorded_reason_and_is_flagged(worker, elder):
-    client, staff = worker
+    client, _staff = worker
     late = _form(
         elder,
         vaccinated_on="2019-10-01",
@@ -132,7 +132,7 @@ def test_past_deadline_needs_a_recorded_reason_and_is_flagged(worker, elder):
         treatment_to="2019-10-20",
         costs_paid_on="2019-10-20",
         received_on="2026-11-02",
-        vaccine_code="FLU",
+        vaccine_code="flu_elderly",
     )
     resp = client.post("/relief/new/", late)
     assert resp.status_code == 400
@@ -176,3 +176,58 @@ def test_bereaved_claims_for_b_class_use_the_death_date(worker, elder):
     assert claim.claimant_resident is None
     resp = client.post("/relief/new/", _form(elder, relationship="bereaved", claimant_name="x", claimant_address="y"))
     assert "遺族が請求できるのは死亡に関する給付だけです。" in resp.content.decode()
+
+
+@pytest.mark.django_db
+def test_claim_links_the_verified_vaccination_records(worker, staff_client):
+    from tests.factories.accounts import StaffFactory
+    from tests.factories.immunization import RecordFactory
+
+    client, staff = worker
+    verifier = StaffFactory()
+    child = ResidentFactory(birth_date=D(2024, 4, 1))
+    mr = RecordFactory(resident=child, dose_code="mr_1", vaccinated_on=D(2025, 4, 10), verified_by=verifier)
+    later = RecordFactory(resident=child, dose_code="varicella_1", vaccinated_on=D(2025, 6, 1), verified_by=verifier)
+    stranger = RecordFactory(dose_code="mr_1", vaccinated_on=D(2025, 4, 10), verified_by=verifier)
+
+    choices = client.get("/relief/new/records/", {"atena_no": child.atena_no})
+    body = choices.content.decode()
+    assert f'value="{mr.pk}"' in body
+    assert f'value="{later.pk}"' in body
+    assert f'value="{stranger.pk}"' not in body
+    assert AuditRecord.objects.filter(event="view", subject_atena=child.atena_no, username=staff.username).exists()
+
+    base = {
+        "atena_no": child.atena_no,
+        "relationship": "guardian",
+        "claimant_name": "岡崎　花子",
+        "claimant_address": "岡崎市康生町1",
+        "benefit": "medical_costs",
+        "injury": "けいれん",
+        "onset_on": "2025-04-12",
+        "treatment_from": "2025-04-12",
+        "received_on": "2026-05-01",
+    }
+    resp = client.post("/relief/new/", {**base, "records": [stranger.pk]})
+    assert resp.status_code == 400
+    assert "選んだ接種記録は、この被接種者の照合済の記録ではありません。" in resp.content.decode()
+    assert Claim.objects.count() == 0
+
+    resp = client.post("/relief/new/", {**base, "records": [mr.pk, later.pk]})
+    assert resp.status_code == 302
+    claim = Claim.objects.get()
+    assert set(claim.records.all()) == {mr, later}
+    # the dose the claim is about: the latest one given before the onset
+    assert (claim.vaccine_code, claim.vaccinated_on, claim.vaccine_class) == ("mr_1", D(2025, 4, 10), "A")
+    assert claim.vaccinated_at == mr.institution.name
+    page = client.get(f"/relief/{claim.pk}/").content.decode()
+    assert "MR 1期" in page
+    assert f"ロット {mr.lot_no}" in page
+
+
+@pytest.mark.django_db
+def test_without_records_the_dose_and_date_are_required(worker, elder):
+    client, _ = worker
+    resp = client.post("/relief/new/", _form(elder, vaccine_code="", vaccinated_on=""))
+    assert resp.status_code == 400
+    assert "接種記録を選ぶか、接種区分と接種日を入力してください。" in resp.content.decode()

@@ -123,7 +123,7 @@ def test_worker_receiving_a_claim_is_assigned_to_it(worker, other_worker):
             "relationship": "guardian",
             "claimant_name": "岡崎　花子",
             "claimant_address": "岡崎市康生町1",
-            "vaccine_code": "MR",
+            "vaccine_code": "mr_1",
             "vaccinated_on": "R8.4.2",
             "benefit": "medical_allowance",
             "injury": "発熱",
