@@ -24,6 +24,11 @@ MENU: list[MenuItem] = [
     MenuItem("住民検索", "residents:search", "residents.view_register", "照会"),
     MenuItem("個人番号で検索", "residents:mynumber_search", "residents.use_mynumber", "照会"),
     MenuItem("アクセス記録", "audit:log", "audit.view_access_log", "監査"),
+    MenuItem("連携状況", "integration:status", "integration.view_feeds", "連携"),
+    MenuItem("情報照会の記録", "integration:inquiries", "integration.network_inquiry", "連携"),
+    MenuItem("情報提供の承認", "integration:approvals", "integration.approve_answer", "連携"),
+    MenuItem("接種スケジュール表", "immunization:schedule_table", "immunization.view_schedule", "予防接種"),
+    MenuItem("接種時期の計算", "immunization:schedule_calculator", "immunization.view_schedule", "予防接種"),
     MenuItem("救済申請一覧", "relief:list", "relief.access_relief", "健康被害救済"),
     MenuItem("救済申請の受付", "relief:create", "relief.access_relief", "健康被害救済"),
     MenuItem("救済給付の支払データ", "relief:exports", "relief.export_payments", "健康被害救済"),
@@ -52,3 +57,12 @@ def is_system_admin(user) -> bool:  # type: ignore[no-untyped-def]
     from .roles import ADMIN
 
     return bool(user.is_superuser or user.groups.filter(name=ADMIN).exists())
+
+# immunization records (issue 3)
+MENU += [
+    MenuItem("接種券パンチ入力", "immunization:entry_batches", "immunization.key_record", "入力"),
+    MenuItem("入力の照合", "immunization:verify_list", "immunization.verify_record", "入力"),
+    MenuItem("パンチデータ取込・突合", "immunization:punch_imports", "immunization.reconcile_punch", "入力"),
+    MenuItem("ロット番号検索", "immunization:lot_search", "immunization.search_lot", "照会"),
+    MenuItem("転入者調査", "immunization:movein", "immunization.list_movein", "抽出"),
+]
