@@ -45,6 +45,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "relief.supervise_claims",
         "relief.export_payments",
         "relief.manage_rates",
+        "integration.network_inquiry",  # the public-funds account lookup goes through the network
     ],
     AUDITOR: [
         "audit.view_access_log",

@@ -728,50 +728,28 @@ def letter_open(*, actor: Any, letter: ClaimLetter, request: HttpRequest | None 
 # ---------------------------------------------------------------- payee account
 
 ACCOUNT_FIELDS = ("bank_code", "bank_name", "branch_code", "branch_name", "account_type", "account_no", "holder_kana")
+ACCOUNT_TYPE_NAMES = {"普通": "1", "普通預金": "1", "当座": "2", "当座預金": "2", "貯蓄": "4", "貯蓄預金": "4"}
+KANA_EXTRA = set("ー　 ()（）．.・-‐")
 
 
-def account_fetch_public_funds(*, actor: Any, claim: Claim, request: HttpRequest | None = None) -> PayeeAccount | None:
-    """Ask the intermediate server for the claimant's public-funds account (公金受取口座).
+def account_normalize(values: dict[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Bring an account (typed by staff or answered by the intermediate server) into our form:
+    half-width digits, 7-digit zero-padded account number, the type as its code (1 普通, 2 当座, 4 貯蓄),
+    the holder in full-width katakana. Returns (values, errors in Japanese)."""
 
-    The lookup uses the claimant's My Number inside the adapter; that use is recorded
-    (event mynumber_use, purpose 健康被害の救済) whether or not an account is found. None means the
-    claimant has none registered (or is not in the register): the declared account is used instead.
-    """
-    _require_handle(actor, claim)
-    claimant = claim.claimant_resident
-    if claimant is None:
-        return None
-    lookup = get_adapter("PUBLIC_FUNDS_ACCOUNT")
-    found = lookup(claimant, requested_by=actor, purpose=PURPOSE)
-    with transaction.atomic(durable=True):
-        access_record(
-            event=Event.MYNUMBER_USE,
-            actor=actor,
-            request=request,
-            subject=Subject(atena_no=claimant.atena_no, obj=claimant),
-            purpose=PURPOSE,
-            detail={"claim_no": claim.claim_no, "lookup": "public_funds_account", "found": bool(found)},
-            outcome="ok" if found else "not_registered",
-        )
-        if not found:
-            return None
-        values = {k: str(found.get(k, "")).strip() for k in ACCOUNT_FIELDS}
-        account, _ = PayeeAccount.objects.update_or_create(
-            claim=claim, defaults={**values, "source": PayeeAccount.Source.PUBLIC_FUNDS, "recorded_by": actor}
-        )
-        ClaimEvent.objects.create(claim=claim, action="公金受取口座を取得", actor=actor, on_date=_today())
-    return account
+    def digits(name: str) -> str:
+        return jaconv.z2h(str(values.get(name, "") or "").strip(), digit=True, ascii=True, kana=False)
 
-
-def account_declare(
-    *, actor: Any, claim: Claim, values: dict[str, str], request: HttpRequest | None = None
-) -> PayeeAccount:
-    """Record the account the claimant declared on the claim form."""
-    _require_handle(actor, claim)
-    v = {k: jaconv.z2h(str(values.get(k, "")).strip(), digit=True, ascii=True, kana=False) for k in ACCOUNT_FIELDS}
-    v["holder_kana"] = jaconv.h2z(str(values.get("holder_kana", "")).strip(), kana=True)
-    v["bank_name"] = str(values.get("bank_name", "")).strip()
-    v["branch_name"] = str(values.get("branch_name", "")).strip()
+    v = {
+        "bank_code": digits("bank_code"),
+        "branch_code": digits("branch_code"),
+        "account_no": digits("account_no"),
+        "bank_name": str(values.get("bank_name", "") or "").strip(),
+        "branch_name": str(values.get("branch_name", "") or "").strip(),
+        "holder_kana": jaconv.h2z(str(values.get("holder_kana", "") or "").strip(), kana=True),
+    }
+    kind = digits("account_type")
+    v["account_type"] = ACCOUNT_TYPE_NAMES.get(kind, kind)
     errors: dict[str, list[str]] = {}
     if not (v["bank_code"].isdigit() and len(v["bank_code"]) == 4):
         errors["bank_code"] = ["金融機関コードは4桁の数字です。"]
@@ -787,8 +765,58 @@ def account_declare(
         errors["bank_name"] = ["金融機関名を入力してください。"]
     if not v["branch_name"]:
         errors["branch_name"] = ["支店名を入力してください。"]
-    if not v["holder_kana"] or not all("ァ" <= c <= "ヶ" or c in "ー　 ()（）．.・" for c in v["holder_kana"]):
+    if not v["holder_kana"] or not all("ァ" <= c <= "ヶ" or c in KANA_EXTRA for c in v["holder_kana"]):
         errors["holder_kana"] = ["口座名義はカタカナで入力してください。"]
+    return v, errors
+
+
+def account_fetch_public_funds(*, actor: Any, claim: Claim, request: HttpRequest | None = None) -> PayeeAccount | None:
+    """Ask the intermediate server for the claimant's public-funds account (公金受取口座).
+
+    The lookup uses the claimant's My Number inside the adapter; that use is recorded here in the
+    claim's context (event mynumber_use, purpose 健康被害の救済) whether or not an account is found.
+    None means the claimant has none registered (or no My Number link): the declared account is used
+    instead. An answer that is not a usable account is refused, recorded, and not stored.
+    """
+    _require_handle(actor, claim)
+    claimant = claim.claimant_resident
+    if claimant is None:
+        return None
+    lookup = get_adapter("PUBLIC_FUNDS_ACCOUNT")
+    found = lookup(claimant, requested_by=actor, purpose=PURPOSE)
+    values, errors = account_normalize(found) if found else ({}, {})
+    with transaction.atomic(durable=True):
+        access_record(
+            event=Event.MYNUMBER_USE,
+            actor=actor,
+            request=request,
+            subject=Subject(atena_no=claimant.atena_no, obj=claimant),
+            purpose=PURPOSE,
+            detail={
+                "claim_no": claim.claim_no,
+                "lookup": "public_funds_account",
+                "found": bool(found),
+                "unusable_fields": sorted(errors),
+            },
+            outcome=("invalid" if errors else "ok") if found else "not_registered",
+        )
+        if not found or errors:
+            if errors:
+                logger.warning("public funds account answer unusable for claim %s: %s", claim.pk, sorted(errors))
+            return None
+        account, _ = PayeeAccount.objects.update_or_create(
+            claim=claim, defaults={**values, "source": PayeeAccount.Source.PUBLIC_FUNDS, "recorded_by": actor}
+        )
+        ClaimEvent.objects.create(claim=claim, action="公金受取口座を取得", actor=actor, on_date=_today())
+    return account
+
+
+def account_declare(
+    *, actor: Any, claim: Claim, values: dict[str, str], request: HttpRequest | None = None
+) -> PayeeAccount:
+    """Record the account the claimant declared on the claim form."""
+    _require_handle(actor, claim)
+    v, errors = account_normalize(values)
     if errors:
         raise _refused(actor=actor, request=request, action="account_declare", errors=errors, subject=_subject(claim))
     with transaction.atomic(durable=True):

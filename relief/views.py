@@ -290,7 +290,10 @@ def account_fetch(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("relief:detail", pk=claim.pk)
     account = services.account_fetch_public_funds(actor=request.user, claim=claim, request=request)
     if account is None:
-        messages.error(request, "公金受取口座は登録されていませんでした。請求者の申出口座を登録してください。")
+        messages.error(
+            request,
+            "公金受取口座を取得できませんでした(未登録、または照会に応答がありません)。請求者の申出口座を登録してください。",
+        )
     else:
         messages.success(request, "公金受取口座を取得しました(個人番号の利用を記録しました)。")
     return redirect("relief:detail", pk=claim.pk)

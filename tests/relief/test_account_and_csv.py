@@ -61,7 +61,10 @@ def test_public_funds_account_is_fetched_and_the_mynumber_use_logged(worker, cla
 def test_no_public_funds_account_falls_back_to_the_declared_one(worker, claim, fake_accounts):
     client, staff = worker
     resp = client.post(f"/relief/{claim.pk}/account/fetch/", follow=True)
-    assert "公金受取口座は登録されていませんでした。請求者の申出口座を登録してください。" in resp.content.decode()
+    assert (
+        "公金受取口座を取得できませんでした(未登録、または照会に応答がありません)。請求者の申出口座を登録してください。"
+        in resp.content.decode()
+    )
     rec = AuditRecord.objects.get(event="mynumber_use", username=staff.username)
     assert rec.outcome == "not_registered"
     assert not PayeeAccount.objects.exists()
@@ -142,3 +145,32 @@ def test_finance_csv_is_cp932_with_the_due_payments_and_marks_them(lead, worker)
     assert worker_client.get(f"/relief/payments/exports/{export.pk}/").status_code == 403
     with pytest.raises(PermissionDenied):
         services.payments_export(actor=worker_staff, due_until=D(2026, 12, 31))
+
+
+@pytest.mark.django_db
+def test_real_simulator_answers_through_the_adapter_and_both_uses_are_logged(worker, claim):
+    """No fake here: settings.ADAPTERS points at integration's intermediate-server adapter and simulator."""
+    from integration.models import Inquiry
+    from integration.simulator import national
+    from residents import mynumber as mn
+    from tests.factories.residents import give_mynumber, valid_mynumber
+
+    client, _staff = worker
+    number = valid_mynumber(77)
+    give_mynumber(claim.claimant_resident, number)
+    national().register_provider_copy(
+        item_code="public_funds_account",
+        blind_index=mn.blind_index(number),
+        payload={**ACCOUNT, "bank_name": "三菱ＵＦＪ銀行", "account_type": "普通", "account_no": "１２３４５６７"},
+    )
+    resp = client.post(f"/relief/{claim.pk}/account/fetch/")
+    assert resp.status_code == 302
+    account = PayeeAccount.objects.get(claim=claim)
+    assert (account.source, account.account_type, account.account_no) == ("public_funds", "1", "1234567")
+    assert account.bank_name == "三菱ＵＦＪ銀行"
+    assert Inquiry.objects.get().business == "健康被害の救済"
+    uses = AuditRecord.objects.filter(event="mynumber_use", subject_atena=claim.claimant_resident.atena_no)
+    assert uses.count() == 2  # the network inquiry (integration) and the claim's use of it (relief)
+    assert {r.purpose for r in uses} == {"健康被害の救済"}
+    assert any(r.additional_data.get("claim_no") == claim.claim_no for r in uses)
+    assert all(number not in str(r.additional_data) for r in uses)
