@@ -12,6 +12,15 @@ B_CLASS_PREFIXES = ("flu_elderly", "covid_elderly", "ppv_elderly", "pcv_elderly"
 
 
 def vaccine_class(code: str) -> str:
+    """The class from the schedule's rule tables; the code prefixes answer only when the tables cannot."""
+    try:
+        from immunization import schedule
+
+        found = str(schedule.vaccine_class(code))
+    except (ImportError, AttributeError, KeyError, LookupError):
+        found = ""
+    if found in VaccineClass.values:
+        return found
     return VaccineClass.B if code.startswith(B_CLASS_PREFIXES) else VaccineClass.A
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from audit.models import AuditRecord
+from immunization.eligibility import dose_label
 from relief.models import Claim
 from tests.factories.relief import ClaimFactory
 from tests.factories.residents import ResidentFactory
@@ -221,7 +222,7 @@ def test_claim_links_the_verified_vaccination_records(worker, staff_client):
     assert (claim.vaccine_code, claim.vaccinated_on, claim.vaccine_class) == ("mr_1", D(2025, 4, 10), "A")
     assert claim.vaccinated_at == mr.institution.name
     page = client.get(f"/relief/{claim.pk}/").content.decode()
-    assert "MR 1期" in page
+    assert dose_label("mr_1") in page
     assert f"ロット {mr.lot_no}" in page
 
 
