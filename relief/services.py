@@ -944,17 +944,19 @@ def payment_decide(
             else:
                 rows = [{"due_on": _lump_due(decided_on), "amount": rate.amount, "fiscal_year": fy}]
         else:
-            # pension: from the month after the claim was received, to the end of the decision's fiscal year
+            # pension: from the month after the claim was received, to the end of the decision's fiscal
+            # year (or of the first month's, when the claim came in the last month of a year)
             first_month = _add_months(claim.received_on.replace(day=1), 1)
-            last_month = datetime.date(fy + 1, 3, 1)
+            last_fy = max(fy, fiscal_year_of(first_month))
+            last_month = datetime.date(last_fy + 1, 3, 1)
             annual: dict[int, int] = {}
-            for year in range(fiscal_year_of(first_month), fy + 1):
+            for year in range(fiscal_year_of(first_month), last_fy + 1):
                 rate = rate_for(claim, year, claim.grade)
                 if rate is None:
                     errors.setdefault("amount", []).append(_no_rate(claim, year, claim.grade))
                 else:
                     annual[year] = rate.amount
-            if not errors and first_month <= last_month:
+            if not errors:
                 rows = pension_instalments(
                     first_month=first_month, last_month=last_month, not_before=decided_on, annual=annual
                 )
@@ -1143,6 +1145,12 @@ def payments_export(
     (docs/formats/relief_payments_csv.md) and mark them exported. None when nothing is due."""
     if not actor.has_perm("relief.export_payments"):
         raise PermissionDenied("支払データを出力する権限がありません。")
+    return _removing_on_failure(_payments_export, actor=actor, due_until=due_until, request=request)
+
+
+def _payments_export(
+    *, actor: Any, due_until: datetime.date, request: HttpRequest | None, written: list[str]
+) -> PaymentExport | None:
     with transaction.atomic(durable=True):
         payments = list(
             Payment.objects.select_for_update(of=("self",))
@@ -1185,6 +1193,7 @@ def payments_export(
         data = buf.getvalue().encode("cp932", errors="replace")
         relpath = storage.new_path("exports", ".csv")
         digest = storage.write(relpath, data)
+        written.append(relpath)
         export = PaymentExport.objects.create(
             batch_no=batch_no,
             due_until=due_until,

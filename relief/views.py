@@ -153,28 +153,8 @@ def claim_create(request: HttpRequest) -> HttpResponse:
             if bad_records:
                 form.add_error(None, "選んだ接種記録は、この被接種者の照合済の記録ではありません。")
             if resident is not None and form.is_valid():
-                intake = services.ClaimIntake(
-                    resident=resident,
-                    claimant_resident=claimant,
-                    records=records,
-                    **{
-                        k: v if v is not None else None
-                        for k, v in cd.items()
-                        if k not in ("atena_no", "claimant_atena_no")
-                    },
-                )
-                for k in (
-                    "claimant_name",
-                    "claimant_kana",
-                    "claimant_postal_code",
-                    "claimant_address",
-                    "claimant_phone",
-                    "dose_label",
-                    "vaccinated_at",
-                    "hospital",
-                    "late_reason",
-                ):
-                    setattr(intake, k, getattr(intake, k) or "")
+                fields = {k: v for k, v in cd.items() if k not in ("atena_no", "claimant_atena_no")}
+                intake = services.ClaimIntake(resident=resident, claimant_resident=claimant, records=records, **fields)
                 try:
                     claim = services.claim_create(actor=request.user, data=intake, request=request)
                 except ValidationError as exc:

@@ -70,3 +70,16 @@ def test_claim_list_queries_do_not_grow_with_the_claims(worker):
     listing = [q for q in sql if 'FROM "relief_claim"' in q and "relief_claimuserobjectpermission" in q]
     assert listing
     assert all("guardian_userobjectpermission" not in q for q in listing)
+
+
+@pytest.mark.django_db
+def test_audit_trail_records_changes_to_medical_fields_without_their_text(worker):
+    from audit.models import AuditRecord
+
+    claim = ClaimFactory(injury=INJURY, hospital="岡崎市民病院 神経内科")
+    entry = AuditRecord.objects.filter(object_pk=str(claim.pk), action=AuditRecord.Action.CREATE).latest("id")
+    dumped = str(entry.changes)
+    assert "injury" in dumped
+    assert "(医療情報)" in dumped
+    assert "ギラン" not in dumped
+    assert "神経内科" not in dumped

@@ -244,3 +244,30 @@ def test_web_flow_records_each_step_with_japanese_dates(worker):
     claim.refresh_from_db()
     assert (claim.state, claim.committee_on, claim.forwarded_on) == ("forwarded", D(2026, 4, 15), D(2026, 5, 1))
     assert PayeeAccount.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_pension_received_in_march_still_gets_its_first_year(worker):
+    _, staff = worker
+    rate("disability_pension", 3_104_400, grade="3級", fiscal_year=2025)
+    rate("disability_pension", 3_104_400, grade="3級", fiscal_year=2026)
+    claim = ClaimFactory(
+        benefit="disability_pension",
+        relationship="self",
+        resident__birth_date=D(1990, 5, 1),
+        onset_on=D(2025, 6, 11),
+        received_on=D(2026, 3, 5),
+    )
+    assign(claim, staff)
+    claim = services.claim_transition(actor=staff, claim=claim, to_state="investigating", on_date=D(2026, 3, 10))
+    claim = services.claim_transition(actor=staff, claim=claim, to_state="forwarded", on_date=D(2026, 3, 12))
+    claim = services.claim_transition(
+        actor=staff, claim=claim, to_state="result_received", on_date=D(2026, 3, 20), result="certified", grade="3級"
+    )
+    claim = services.claim_transition(actor=staff, claim=claim, to_state="notified", on_date=D(2026, 3, 25))
+    _declared(claim, staff)
+    claim = services.payment_decide(actor=staff, claim=claim, decided_on=D(2026, 3, 30))
+    payments = list(claim.payments.order_by("seq"))
+    assert payments[0].period_from == D(2026, 4, 1)
+    assert payments[-1].period_to == D(2027, 3, 31)
+    assert sum(p.amount for p in payments) == 3_104_400
