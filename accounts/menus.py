@@ -24,6 +24,7 @@ MENU: list[MenuItem] = [
     MenuItem("住民検索", "residents:search", "residents.view_register", "照会"),
     MenuItem("個人番号で検索", "residents:mynumber_search", "residents.use_mynumber", "照会"),
     MenuItem("アクセス記録", "audit:log", "audit.view_access_log", "監査"),
+    MenuItem("月次点検", "audit:monthly", "audit.view_access_log", "監査"),
     MenuItem("連携状況", "integration:status", "integration.view_feeds", "連携"),
     MenuItem("情報照会の記録", "integration:inquiries", "integration.network_inquiry", "連携"),
     MenuItem("情報提供の承認", "integration:approvals", "integration.approve_answer", "連携"),
@@ -39,11 +40,14 @@ MENU: list[MenuItem] = [
 def visible_menu(user) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     if not user.is_authenticated:
         return []
-    items = []
-    for item in MENU:
-        if not item.perm or user.has_perm(item.perm):
-            items.append({"label": item.label, "url": reverse(item.url_name), "section": item.section})
-    return items
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "section": item.section}
+        for item in MENU
+        if not item.perm or user.has_perm(item.perm)
+    ]
+    # one heading per section, in the order sections first appear, whatever order apps appended items in
+    order = {section: i for i, section in reversed(list(enumerate(i["section"] for i in items)))}
+    return sorted(items, key=lambda i: order[i["section"]])
 
 
 def menu_context(request: HttpRequest) -> dict[str, object]:
@@ -57,6 +61,7 @@ def is_system_admin(user) -> bool:  # type: ignore[no-untyped-def]
     from .roles import ADMIN
 
     return bool(user.is_superuser or user.groups.filter(name=ADMIN).exists())
+
 
 # immunization records (issue 3)
 MENU += [
