@@ -11,6 +11,7 @@ MYNUMBER = "番号利用事務従事者"
 ENTRY = "入力担当"
 VERIFIER = "照合担当"
 RELIEF = "健康被害救済担当"
+RELIEF_LEAD = "健康被害救済責任者"
 AUDITOR = "監査担当"
 ADMIN = "システム管理者"
 CONTRACTOR = "委託事業者"
@@ -35,6 +36,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     RELIEF: [
         "residents.view_register",
+        "relief.access_relief",
+    ],
+    # relief supervisor: every claim, assignment of workers, rates, the finance CSV
+    RELIEF_LEAD: [
+        "residents.view_register",
+        "relief.access_relief",
+        "relief.supervise_claims",
+        "relief.export_payments",
+        "relief.manage_rates",
+        "integration.network_inquiry",  # the public-funds account lookup goes through the network
     ],
     AUDITOR: [
         "audit.view_access_log",
