@@ -211,3 +211,30 @@ ADAPTERS = {
     # (*, mynumber, name, sex, birth_date, address, requested_by) -> dict: 住基ネット本人確認
     "JUKINET_VERIFY": env.str("ADAPTER_JUKINET_VERIFY", default="integration.jukinet.verify_mynumber"),
 }
+
+# notices: WeasyPrint logs every page at INFO; keep its warnings (a missing font or harfbuzz-subset) only.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+
+# notices (notice batches). DV-protected people: "protected" = mail to the protected address in their DV
+# status (held when it has none); "hold" = always held for manual handling. Never the registered address.
+NOTICE_DV_POLICY = env.str("NOTICE_DV_POLICY", default="protected")
+NOTICE_CHUNK_SIZE = env.int("NOTICE_CHUNK_SIZE", default=100)  # notices per print file (measured: bench)
+NOTICE_CHUNK_LEASE_S = env.int("NOTICE_CHUNK_LEASE_S", default=300)  # a claimed chunk older than this is redone
+NOTICE_CHUNK_MAX_ATTEMPTS = 3
+NOTICE_QUEUE = env.str("NOTICE_QUEUE", default="celery")
+NOTICE_PREVIEW_NOTICES = 3
+NOTICE_RECENT_DAYS_DEFAULT = 30
+NOTICE_SENDER = {
+    "name": "岡崎市保健所 保健予防課 予防接種係",
+    "address": "〒444-0827 愛知県岡崎市若宮町2丁目1番地1",
+    "tel": "0564-23-6714",
+}
+NOTICE_CLINIC_LIST_URL = env.str(
+    "NOTICE_CLINIC_LIST_URL", default="https://www.city.okazaki.lg.jp/1100/1107/1146/p017817.html"
+)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    # re-queues chunks whose worker died and finishes batches whose chunks are all done
+    "notices-sweep": {"task": "notices.tasks.sweep", "schedule": 60.0},
+}
