@@ -36,7 +36,7 @@ run: sysdeps seed
 	bash scripts/run.sh
 
 lint: .venv/.installed
-	.venv/bin/ruff check .
+	.venv/bin/ruff check --output-format concise .
 
 test: sysdeps .venv/.installed .env services lint
 	$(PY) manage.py makemigrations --check --dry-run

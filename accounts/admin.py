@@ -140,7 +140,12 @@ class RightsReviewAdmin(admin.ModelAdmin):
         if change:
             return  # a review is a record of its moment; it is not edited afterwards
         review = rights_review_record(reviewer=request.user, note=obj.note)
-        obj.pk = review.pk
+        obj.pk, obj.reviewer, obj.reviewed_at, obj.snapshot = (
+            review.pk,
+            review.reviewer,
+            review.reviewed_at,
+            review.snapshot,
+        )
 
     def has_change_permission(self, request: HttpRequest, obj: RightsReview | None = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)

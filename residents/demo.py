@@ -20,7 +20,7 @@ from audit.services import access_record
 
 from . import mynumber as mn
 from .demo_data import APARTMENTS, FAMILY, FOREIGN, GIVEN_F, GIVEN_M, TOWNS
-from .kana import normalize_kana, normalize_text
+from .kana import address_key, normalize_kana, normalize_text
 
 # Japan's population by 5-year band (0-4 … 95-99), percent; roughly 2025.
 PYRAMID = [3.6, 4.0, 4.3, 4.5, 4.9, 5.1, 5.0, 5.4, 6.0, 7.2, 7.9, 6.8, 6.0, 6.0, 7.3, 6.0, 4.7, 3.2, 1.6, 0.5]
@@ -222,7 +222,7 @@ def seed(*, rng: random.Random, residents: int, stdout: Any) -> None:
                     normalize_kana(kana),
                     normalize_kana(given_part),
                     normalize_text(name),
-                    normalize_text(address.removeprefix(CITY)),
+                    address_key(address),
                     now,
                     now,
                 )

@@ -10,11 +10,13 @@ from . import wareki
 from .services import PURPOSES
 
 
-class JapaneseDateField(forms.CharField):
+class JapaneseDateField(forms.Field):
     """Accepts 西暦 or 和暦 as typed (R2.4.1, 令和2年4月1日, 2020-04-01, 20200401)."""
 
-    def to_python(self, value: str | None) -> datetime.date | None:  # type: ignore[override]
-        value = super().to_python(value)
+    widget = forms.TextInput
+
+    def to_python(self, value: str | None) -> datetime.date | None:
+        value = (value or "").strip()[:30]
         if not value:
             return None
         try:
@@ -26,7 +28,7 @@ class JapaneseDateField(forms.CharField):
 class ResidentSearchForm(forms.Form):
     atena_no = forms.CharField(label="宛番号", required=False, max_length=15)
     name = forms.CharField(label="氏名(カナ・漢字)", required=False, max_length=60)
-    birth_date = JapaneseDateField(label="生年月日", required=False, max_length=20)
+    birth_date = JapaneseDateField(label="生年月日", required=False)
     address = forms.CharField(label="住所", required=False, max_length=100)
     include_former = forms.BooleanField(label="転出・死亡者を含む", required=False)
 

@@ -25,3 +25,8 @@ def normalize_text(text: str) -> str:
 def looks_like_kana(text: str) -> bool:
     t = normalize_kana(text)
     return bool(t) and all("\u30a0" <= ch <= "\u30ff" for ch in t)
+
+
+def address_key(text: str) -> str:
+    """Addresses are searched from the town name: 愛知県 and 岡崎市 in front are dropped, as typed or stored."""
+    return normalize_text(text).removeprefix("愛知県").removeprefix("岡崎市")

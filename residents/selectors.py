@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from . import wareki
-from .kana import looks_like_kana, normalize_kana, normalize_text
+from .kana import address_key, looks_like_kana, normalize_kana, normalize_text
 from .models import Resident, ResidentStatus
-from .services import CITY_PREFIX
 
 
 @dataclass
@@ -51,7 +50,7 @@ def resident_search(c: SearchCriteria) -> QuerySet[Resident]:
     if c.birth_date:
         qs = qs.filter(birth_date=c.birth_date)
     if c.address:
-        qs = qs.filter(address_key__startswith=normalize_text(c.address).removeprefix(normalize_text(CITY_PREFIX)))
+        qs = qs.filter(address_key__startswith=address_key(c.address))
     if not c.include_former:
         qs = qs.filter(status=Resident.Status.RESIDENT)
     return qs.order_by("kana_key", "atena_no")

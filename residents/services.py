@@ -13,7 +13,7 @@ from audit.models import Event
 from audit.services import Subject, access_record
 
 from . import mynumber as mn
-from .kana import normalize_kana, normalize_text
+from .kana import address_key, normalize_kana, normalize_text
 from .models import MyNumber, Resident
 
 MYNUMBER_PERM = "residents.use_mynumber"
@@ -27,8 +27,6 @@ PURPOSES = [
     "本人からの照会への回答",
 ]
 
-CITY_PREFIX = "愛知県岡崎市"
-
 
 def subject_of(resident: Resident) -> Subject:
     return Subject(atena_no=resident.atena_no, obj=resident)
@@ -40,7 +38,7 @@ def resident_search_keys(resident: Resident) -> None:
     resident.kana_key = normalize_kana(resident.name_kana)
     resident.given_kana_key = normalize_kana(given)
     resident.name_key = normalize_text(resident.name)
-    resident.address_key = normalize_text(resident.address.removeprefix(CITY_PREFIX))
+    resident.address_key = address_key(resident.address)
 
 
 def can_use_mynumber(user: Any) -> bool:

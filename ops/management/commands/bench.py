@@ -1,0 +1,119 @@
+"""`manage.py bench --json [--scale N]`: benchmark figures from every app, on a database of their own.
+
+The benchmark database (`<working db>_bench_<N>`) is created, migrated and seeded once at the given scale
+(by the same demo seeders as `seed_demo`), then reused; the working database is never touched. Each app's
+`<app>/bench.py` `run(*, scale, stdout) -> dict` contributes its figures; they are printed as one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from ops.management.commands.ensure_database import ensure_database
+
+
+class Command(BaseCommand):
+    help = "性能を測定し、結果をJSONで出力します(専用のデータベースを使用)。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="結果を1つのJSONオブジェクトで出力")
+        parser.add_argument("--scale", type=int, default=400_000, help="住民数(既定 400,000)")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--only", default="", help="この名前のアプリだけ測定(例: residents)")
+        parser.add_argument("--_child", default="", help=argparse_hidden())  # internal: prepare | measure
+
+    def handle(self, *args, **opts):
+        if opts["_child"]:
+            return self._child(opts)
+        db = dict(settings.DATABASES["default"])
+        bench_name = f"{db['NAME']}_bench_{opts['scale']}"
+        if db["NAME"].endswith(f"_bench_{opts['scale']}"):
+            raise CommandError("ベンチマークは作業用データベースで起動してください。")
+        db["NAME"] = bench_name
+        ensure_database(db)
+        env = dict(os.environ)
+        user = db.get("USER") or "postgres"
+        env["DATABASE_URL"] = f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{bench_name}"
+        env["DEBUG"] = "true"  # the demo seeders refuse to run otherwise
+        manage = str(Path(settings.BASE_DIR) / "manage.py")
+        py = sys.executable
+        run = subprocess.run
+        run([py, manage, "migrate", "--noinput", "-v0"], env=env, check=True)
+        prepared = run(
+            [py, manage, "bench", "--_child", "prepare", "--scale", str(opts["scale"]), "--seed", str(opts["seed"])],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        self.stderr.write(prepared.stderr)
+        figures = json.loads(prepared.stdout.strip().splitlines()[-1])
+        measured = run(
+            [py, manage, "bench", "--_child", "measure", "--scale", str(opts["scale"]), "--only", opts["only"]],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        self.stderr.write(measured.stderr)
+        figures.update(json.loads(measured.stdout.strip().splitlines()[-1]))
+        figures["scale"] = opts["scale"]
+        figures["machine"] = f"{os.cpu_count()} cores"
+        if opts["json"]:
+            self.stdout.write(json.dumps(figures, ensure_ascii=False))
+        else:
+            for key, value in figures.items():
+                self.stdout.write(f"{key:32} {value}")
+
+    def _child(self, opts):
+        from ops.registry import modules
+
+        if opts["_child"] == "prepare":
+            print(json.dumps(_prepare(opts["scale"], opts["seed"], self.stderr)))
+            return
+        figures: dict = {}
+        for module in modules("bench"):
+            if opts["only"] and not module.__name__.startswith(opts["only"] + "."):
+                continue
+            self.stderr.write(f"measuring {module.__name__} …")
+            figures.update(module.run(scale=opts["scale"], stdout=self.stderr))
+        print(json.dumps(figures))
+
+
+def argparse_hidden() -> str:
+    import argparse
+
+    return argparse.SUPPRESS
+
+
+def _prepare(scale: int, seed: int, out) -> dict:  # type: ignore[no-untyped-def]
+    """Seed the benchmark database once; remember the seeding rate beside it for later runs."""
+    import random
+    import time
+
+    from ops.models_state import bench_state_get, bench_state_set
+    from ops.registry import modules
+    from residents.models import Resident
+
+    state = bench_state_get()
+    if Resident.objects.count() == scale and state.get("seeded_scale") == scale:
+        return {"seed_residents_per_s": state.get("seed_residents_per_s")}
+    if Resident.objects.exists():
+        raise CommandError(
+            "ベンチマーク用データベースの住民数が一致しません。データベースを削除してやり直してください。"
+        )
+    timings = {}
+    for module in modules("demo"):
+        t0 = time.perf_counter()
+        module.seed(rng=random.Random(f"{seed}:{module.__name__}"), residents=scale, stdout=out)
+        timings[module.__name__] = time.perf_counter() - t0
+    rate = round(scale / timings["residents.demo"], 1)
+    bench_state_set({"seeded_scale": scale, "seed_residents_per_s": rate, "seed_seconds": timings})
+    return {"seed_residents_per_s": rate}
