@@ -43,7 +43,9 @@ def _missing_doses_sql(batch: NoticeBatch, params: dict[str, Any]) -> str:
     if not batch.exclude_vaccinated or not batch.dose_codes or model is None:
         return "%(doses)s::text[]"
     meta = model._meta
-    col = {name: meta.get_field(name).column for name in ("resident", "dose_code", "status", "given_on")}
+    date_field = "vaccinated_on" if any(f.name == "vaccinated_on" for f in meta.get_fields()) else "given_on"
+    col = {name: meta.get_field(name).column for name in ("resident", "dose_code", "status")}
+    col["given_on"] = meta.get_field(date_field).column
     since = ""
     if any(rules.is_annual(code) for code in batch.dose_codes):
         params["season_start"] = rules.fiscal_year_start(batch.on)

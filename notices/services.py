@@ -527,14 +527,29 @@ class VoucherServiceMissing(RuntimeError):
 
 def issue_vouchers(*, batch: NoticeBatch, targets: list[NoticeTarget]) -> dict[tuple[int, str], str]:
     """One voucher per target and missing dose, through immunization's idempotent bulk issue
-    (unique (batch_ref, resident, dose_code)): a re-run gets the same vouchers back."""
+    (unique (batch_ref, resident, dose_code)): a re-run gets the same vouchers back. B-class vouchers carry
+    the co-payment class when billing has decided it."""
     try:
+        from immunization.models import Voucher
         from immunization.services import voucher_issue_bulk
     except ImportError as exc:
         raise VoucherServiceMissing("接種券の発行機能(immunization)がありません。") from exc
-    items = [(t.resident_id, code) for t in targets for code in t.doses]
-    vouchers = voucher_issue_bulk(batch_ref=batch.batch_ref, items=items, issued_on=batch.on)
-    return {(v.resident_id, v.dose_code): v.number for v in vouchers}
+    ids = [t.resident_id for t in targets]
+    copay = hooks.copayment_classes(ids, batch.vaccine_code, batch.on) if batch.vaccine_class == "B" else {}
+    items = [
+        (
+            t.resident_id,
+            code,
+            None if copay.get(t.resident_id) in (None, hooks.COPAYMENT_UNKNOWN) else copay[t.resident_id],
+        )
+        for t in targets
+        for code in t.doses
+    ]
+    voucher_issue_bulk(items=items, issued_on=batch.on, batch_ref=batch.batch_ref, by=batch.confirmed_by)
+    rows = Voucher.objects.filter(batch_ref=batch.batch_ref, resident_id__in=ids).values_list(
+        "resident_id", "dose_code", "number"
+    )
+    return {(rid, code): number for rid, code, number in rows}
 
 
 def common_context(batch: NoticeBatch, *, sample: bool = False) -> dict[str, Any]:
