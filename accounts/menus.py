@@ -24,6 +24,8 @@ MENU: list[MenuItem] = [
     MenuItem("住民検索", "residents:search", "residents.view_register", "照会"),
     MenuItem("個人番号で検索", "residents:mynumber_search", "residents.use_mynumber", "照会"),
     MenuItem("アクセス記録", "audit:log", "audit.view_access_log", "監査"),
+    MenuItem("通知バッチ", "notices:list", "notices.view_noticebatch", "抽出・発行"),
+    MenuItem("通知バッチの作成", "notices:new", "notices.manage_batch", "抽出・発行"),
 ]
 
 
