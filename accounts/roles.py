@@ -78,3 +78,18 @@ def sync_roles() -> None:
             app_label, codename = dotted.split(".", 1)
             wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.add(*wanted)
+
+# immunization records (issue 3: records, entry and verification, punch import, surveys, vouchers)
+ROLE_PERMISSIONS[CLERK] += [
+    "immunization.view_history",
+    "immunization.search_lot",
+    "immunization.list_movein",
+    "immunization.issue_voucher",
+]
+ROLE_PERMISSIONS[ENTRY] += ["immunization.key_record"]
+ROLE_PERMISSIONS[CONTRACTOR] += ["immunization.key_record"]
+ROLE_PERMISSIONS[VERIFIER] += [
+    "immunization.verify_record",
+    "immunization.reconcile_punch",
+    "immunization.view_history",
+]

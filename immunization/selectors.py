@@ -1,0 +1,164 @@
+"""Reads of vaccination records shared by views, the forecast, billing, relief and reports.
+
+Only verified records count anywhere: every selector meant for other apps starts from `verified()`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from residents.models import Resident
+
+from . import eligibility
+from .models import EntryBatch, MoveInSurvey, PunchImport, PunchLine, VaccinationRecord
+
+
+def verified() -> QuerySet[VaccinationRecord]:
+    return VaccinationRecord.objects.filter(status=VaccinationRecord.Status.VERIFIED)
+
+
+def past_doses(resident: Resident | int) -> list[Any]:
+    """The resident's verified doses with a known date, oldest first, as schedule `PastDose`s."""
+    rows = (
+        verified()
+        .filter(resident=resident, vaccinated_on__isnull=False)
+        .order_by("vaccinated_on", "id")
+        .values_list("dose_code", "vaccinated_on")
+    )
+    return [eligibility.past_dose(code, on) for code, on in rows]
+
+
+def history_pairs(resident_id: int, *, exclude_id: int | None = None) -> list[tuple[str, datetime.date]]:
+    qs = verified().filter(resident_id=resident_id, vaccinated_on__isnull=False)
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return list(qs.order_by("vaccinated_on").values_list("dose_code", "vaccinated_on"))
+
+
+def verified_records(
+    *,
+    resident: Resident | int | None = None,
+    institution: Any = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    dose_codes: list[str] | None = None,
+    outside_city: bool | None = None,
+) -> QuerySet[VaccinationRecord]:
+    """Verified records for billing (claims per institution and month) and relief (proof of a dose)."""
+    qs = verified().select_related("institution", "manufacturer", "lot", "doctor")
+    if resident is not None:
+        qs = qs.filter(resident=resident)
+    if institution is not None:
+        qs = qs.filter(institution=institution)
+    if date_from is not None:
+        qs = qs.filter(vaccinated_on__gte=date_from)
+    if date_to is not None:
+        qs = qs.filter(vaccinated_on__lte=date_to)
+    if dose_codes:
+        qs = qs.filter(dose_code__in=dose_codes)
+    if outside_city is not None:
+        qs = qs.filter(outside_city=outside_city)
+    return qs.order_by("vaccinated_on", "id")
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
+    first = datetime.date(year, month, 1)
+    nxt = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return first, nxt - datetime.timedelta(days=1)
+
+
+def claims_by_institution(*, year: int, month: int) -> QuerySet[Any]:
+    """Per institution and dose code, the verified doses given in one month (the basis of clinic claims)."""
+    first, last = month_bounds(year, month)
+    return (
+        verified()
+        .filter(vaccinated_on__range=(first, last), institution__isnull=False)
+        .values("institution_id", "institution__code", "institution__name", "dose_code")
+        .annotate(doses=Count("id"))
+        .order_by("institution__code", "dose_code")
+    )
+
+
+def resident_history(resident: Resident) -> QuerySet[VaccinationRecord]:
+    """Everything held for the history panel: verified, pending and rejected (shown as such)."""
+    return (
+        VaccinationRecord.objects.filter(resident=resident)
+        .select_related("institution", "manufacturer", "doctor", "keyed_by", "verified_by", "voucher")
+        .order_by("vaccinated_on", "id")
+    )
+
+
+def pending_for_verification(*, batch: EntryBatch | None = None) -> QuerySet[VaccinationRecord]:
+    qs = VaccinationRecord.objects.filter(status=VaccinationRecord.Status.PENDING, punch_line__isnull=True)
+    if batch is not None:
+        qs = qs.filter(entry_batch=batch)
+    return qs.select_related("resident", "institution", "manufacturer", "keyed_by", "entry_batch", "voucher").order_by(
+        "entry_batch_id", "id"
+    )
+
+
+def entry_batches() -> QuerySet[EntryBatch]:
+    return EntryBatch.objects.select_related("created_by").annotate(
+        n_total=Count("records"),
+        n_pending=Count("records", filter=Q(records__status="pending")),
+        n_verified=Count("records", filter=Q(records__status="verified")),
+        n_rejected=Count("records", filter=Q(records__status="rejected")),
+    )
+
+
+def lot_search(*, lot_no: str, manufacturer_id: int | None = None) -> QuerySet[VaccinationRecord]:
+    qs = verified().filter(lot_no=lot_no.strip().upper())
+    if manufacturer_id:
+        qs = qs.filter(manufacturer_id=manufacturer_id)
+    return qs.select_related("resident", "institution", "manufacturer").order_by("vaccinated_on", "resident__atena_no")
+
+
+def punch_imports() -> QuerySet[PunchImport]:
+    return PunchImport.objects.select_related("uploaded_by")
+
+
+def worklist(punch_import: PunchImport, *, category: str = "", open_only: bool = True) -> QuerySet[PunchLine]:
+    qs = punch_import.lines.exclude(category__in=["", PunchLine.Category.NEW])
+    if open_only:
+        qs = qs.filter(resolution=PunchLine.Resolution.OPEN)
+    if category:
+        qs = qs.filter(category=category)
+    return qs.select_related("resident", "voucher", "existing_record", "resolved_by").order_by("line_no")
+
+
+def movein_candidates(
+    *, date_from: datetime.date, date_to: datetime.date, include_elderly: bool = False
+) -> QuerySet[Resident]:
+    """Residents who moved in during the period and are of vaccination age on its last day.
+
+    Children up to 20 (the Japanese encephalitis special cohort ends at 20); with `include_elderly`
+    also those 60 and over (B-class vaccinations).
+    """
+    youngest_child_birth = _years_before(date_to, 20)
+    oldest_elderly_birth = _years_before(date_to, 60)
+    age_q = Q(birth_date__gt=youngest_child_birth)
+    if include_elderly:
+        age_q |= Q(birth_date__lte=oldest_elderly_birth)
+    return (
+        Resident.objects.filter(
+            status=Resident.Status.RESIDENT,
+            became_resident_reason="転入",
+            became_resident_on__range=(date_from, date_to),
+        )
+        .filter(age_q)
+        .order_by("became_resident_on", "atena_no")
+    )
+
+
+def surveys_for(residents: list[Resident]) -> dict[int, MoveInSurvey]:
+    return {s.resident_id: s for s in MoveInSurvey.objects.filter(resident__in=residents).order_by("created_at")}
+
+
+def _years_before(d: datetime.date, years: int) -> datetime.date:
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - years, day=28)
