@@ -229,12 +229,13 @@ def code128_decode_widths(widths: list[int]) -> str:
         raise ValueError("Code128 check failed")
     out, subset = [], "C" if start == START_C else "B"
     for v in body:
-        if v == CODE_B:
-            subset = "B"
+        if subset == "C":
+            if v == CODE_B:
+                subset = "B"
+            else:
+                out.append(f"{v:02d}")
         elif v == CODE_C:
             subset = "C"
-        elif subset == "C":
-            out.append(f"{v:02d}")
         else:
             out.append(chr(v + 32))
     return "".join(out)

@@ -132,6 +132,7 @@ class NoticeChunk(models.Model):
     held = models.BooleanField(default=False)  # DV-protected people held for manual handling: a file of their own
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True)  # last time a message was sent for it
     lease_until = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

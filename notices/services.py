@@ -273,6 +273,7 @@ def _enqueue_chunks(chunk_ids: list[int]) -> None:
         return  # the command line runs chunks itself
     from .tasks import chunk_render
 
+    NoticeChunk.objects.filter(pk__in=chunk_ids).update(queued_at=timezone.now())
     for cid in chunk_ids:
         chunk_render.apply_async(args=[cid], queue=settings.NOTICE_QUEUE)
 
@@ -349,12 +350,18 @@ def batch_resume(*, batch: NoticeBatch, user: Any = None, request: Any = None) -
 
 
 def sweep() -> dict[str, int]:
-    """Periodic (beat): re-queue chunks of dead workers, finish batches whose chunks are all done."""
+    """Periodic (beat): re-queue chunks a dead worker had claimed (lease run out) or whose message was lost with
+    it (pending and queued longer ago than NOTICE_PENDING_REQUEUE_S); finish batches whose chunks are all done.
+    A duplicate message is harmless: the claim is compare-and-set."""
     now = timezone.now()
     requeued = finished = 0
+    pending_before = now - datetime.timedelta(seconds=settings.NOTICE_PENDING_REQUEUE_S)
     active = NoticeBatch.objects.filter(state__in=[NoticeBatch.State.QUEUED, NoticeBatch.State.RUNNING])
     for batch in active:
-        stale = batch.chunks.filter(state=NoticeChunk.State.RUNNING, lease_until__lt=now)
+        stale = batch.chunks.filter(
+            Q(state=NoticeChunk.State.RUNNING, lease_until__lt=now)
+            | Q(state=NoticeChunk.State.PENDING, queued_at__lt=pending_before)
+        )
         ids = list(stale.values_list("pk", flat=True))
         if ids:
             NoticeChunk.objects.filter(pk__in=ids, state=NoticeChunk.State.RUNNING, lease_until__lt=now).update(

@@ -222,6 +222,9 @@ NOTICE_DV_POLICY = env.str("NOTICE_DV_POLICY", default="protected")
 NOTICE_CHUNK_SIZE = env.int("NOTICE_CHUNK_SIZE", default=100)  # notices per print file (measured: bench)
 NOTICE_CHUNK_LEASE_S = env.int("NOTICE_CHUNK_LEASE_S", default=300)  # a claimed chunk older than this is redone
 NOTICE_CHUNK_MAX_ATTEMPTS = 3
+# a pending chunk whose message may have died with a worker (Redis redelivers only after the 1 h visibility
+# timeout) is sent again after this long; a duplicate is harmless (compare-and-set claim)
+NOTICE_PENDING_REQUEUE_S = env.int("NOTICE_PENDING_REQUEUE_S", default=3600)
 NOTICE_QUEUE = env.str("NOTICE_QUEUE", default="celery")
 NOTICE_PREVIEW_NOTICES = 3
 NOTICE_RECENT_DAYS_DEFAULT = 30

@@ -44,7 +44,7 @@ def test_barcode_is_one_svg_path():
     assert svg.count("z") == 67
 
 
-@pytest.mark.parametrize("data", ["123456789012", "12345678901", "NB-ABC"])
+@pytest.mark.parametrize("data", ["123456789012", "12345678901", "0000000299", "9999999999", "NB-ABC"])
 def test_code128_round_trip(data):
     widths = [int(w) for v in barcodes.code128_values(data) for w in barcodes.C128_PATTERNS[v]]
     widths += [int(w) for w in barcodes.C128_STOP]
