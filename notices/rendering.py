@@ -45,6 +45,9 @@ def _weasy() -> tuple[Any, Any]:
     return fonts, css
 
 
+_IMAGE_CACHE: dict[str, Any] = {}  # images decoded once per worker process (the QR code on every notice)
+
+
 @functools.cache
 def _template(kind: str) -> Any:
     return engines["django"].get_template(TEMPLATES[kind])
@@ -58,7 +61,9 @@ def html_to_pdf(html: str, *, expected_pages: int | None = None) -> tuple[bytes,
     from weasyprint import HTML
 
     fonts, css = _weasy()
-    doc = HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=[css], font_config=fonts)
+    doc = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+        stylesheets=[css], font_config=fonts, cache=_IMAGE_CACHE
+    )
     pages = len(doc.pages)
     if expected_pages is not None and pages != expected_pages:
         raise PageCountMismatch(f"{pages} pages rendered, {expected_pages} expected")

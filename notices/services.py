@@ -169,7 +169,7 @@ def _enqueue_extract(batch_id: int) -> None:
     batch_extract.apply_async(args=[batch_id], queue=settings.NOTICE_QUEUE)
 
 
-def batch_extract(*, batch_id: int) -> NoticeBatch:
+def batch_extract(*, batch_id: int, preview: bool = True) -> NoticeBatch:
     """Run the extraction (set-based SQL), count by exclusion reason, render the preview of the first pages."""
     started = time.perf_counter()
     with transaction.atomic():
@@ -200,7 +200,7 @@ def batch_extract(*, batch_id: int) -> NoticeBatch:
         else:
             batch.state = NoticeBatch.State.PREVIEW
         batch.save()
-    if batch.state == NoticeBatch.State.PREVIEW:
+    if preview and batch.state == NoticeBatch.State.PREVIEW:
         try:
             preview_render(batch=batch)
         except Exception as exc:  # the preview is a help, not a gate; the error is shown on the page
