@@ -18,6 +18,7 @@ CONTRACTOR = "委託事業者"
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CLERK: [
         "residents.view_register",
+        "immunization.view_schedule",
         "notices.view_noticebatch",
         "notices.manage_batch",
         "notices.download_printfile",
@@ -25,12 +26,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     MYNUMBER: [
         "residents.view_register",
         "residents.use_mynumber",
+        "immunization.view_schedule",
     ],
     ENTRY: [
         "residents.view_register",
+        "immunization.view_schedule",
     ],
     VERIFIER: [
         "residents.view_register",
+        "immunization.view_schedule",
     ],
     RELIEF: [
         "residents.view_register",
@@ -79,6 +83,7 @@ def sync_roles() -> None:
             wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.add(*wanted)
 
+
 # immunization records (issue 3: records, entry and verification, punch import, surveys, vouchers)
 ROLE_PERMISSIONS[CLERK] += [
     "immunization.view_history",
@@ -93,3 +98,12 @@ ROLE_PERMISSIONS[VERIFIER] += [
     "immunization.reconcile_punch",
     "immunization.view_history",
 ]
+
+# integration (issue 7): linkage feeds, network inquiries, and the supervisor (所属長) who approves
+# answers flagged "no automatic answer" (PIA III-6)
+SUPERVISOR = "情報提供承認者"
+ROLE_PERMISSIONS[SUPERVISOR] = ["residents.view_register", "integration.view_feeds", "integration.approve_answer"]
+ALL_ROLES.append(SUPERVISOR)
+ROLE_PERMISSIONS[CLERK] += ["integration.view_feeds", "integration.run_feeds"]
+ROLE_PERMISSIONS[MYNUMBER] += ["integration.view_feeds", "integration.network_inquiry"]
+ROLE_PERMISSIONS[RELIEF] += ["integration.network_inquiry"]

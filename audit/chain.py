@@ -6,24 +6,21 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from .models import ChainAnchor
-
+# A row may start a chain segment only where a retention purge left an anchor (its seq and hash).
 _CHECK = """
 SELECT id, chain_seq, reason FROM (
   SELECT r.id, r.chain_seq,
          CASE
            WHEN r.row_hash <> encode(sha256(convert_to(r.prev_hash || audit_canonical(r), 'UTF8')), 'hex')
              THEN 'content'
-           WHEN lag(r.chain_seq) OVER w IS NOT NULL AND r.chain_seq <> lag(r.chain_seq) OVER w + 1
-             THEN 'gap'
-           WHEN lag(r.row_hash) OVER w IS NOT NULL AND r.prev_hash <> lag(r.row_hash) OVER w
-             THEN 'link'
-           WHEN lag(r.chain_seq) OVER w IS NULL AND NOT (
-                  (r.chain_seq = 1 AND r.prev_hash = '')
-                  OR (r.chain_seq = %(anchor_seq)s AND r.row_hash = %(anchor_hash)s))
+           WHEN a.id IS NOT NULL THEN NULL
+           WHEN lag(r.chain_seq) OVER w IS NULL AND NOT (r.chain_seq = 1 AND r.prev_hash = '')
              THEN 'start'
+           WHEN r.chain_seq <> lag(r.chain_seq) OVER w + 1 THEN 'gap'
+           WHEN r.prev_hash <> lag(r.row_hash) OVER w THEN 'link'
          END AS reason
     FROM audit_auditrecord r
+    LEFT JOIN audit_chainanchor a ON a.chain_seq = r.chain_seq AND a.row_hash = r.row_hash
   WINDOW w AS (ORDER BY r.chain_seq)
 ) t WHERE reason IS NOT NULL ORDER BY chain_seq LIMIT 1
 """
@@ -48,11 +45,9 @@ class ChainBreak:
 
 def verify_chain() -> tuple[int, ChainBreak | None]:
     """Return (records checked, first break or None)."""
-    anchor = ChainAnchor.objects.order_by("-created_at").first()
-    params = {"anchor_seq": anchor.chain_seq if anchor else -1, "anchor_hash": anchor.row_hash if anchor else ""}
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM audit_auditrecord")
         (count,) = cur.fetchone()
-        cur.execute(_CHECK, params)
+        cur.execute(_CHECK)
         row = cur.fetchone()
     return count, (ChainBreak(*row) if row else None)

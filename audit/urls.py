@@ -6,4 +6,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.log, name="log"),
     path("export/", views.export, name="export"),
+    path("monthly/", views.monthly, name="monthly"),
 ]

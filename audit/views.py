@@ -12,6 +12,7 @@ from accounts.decorators import require_perm
 
 from .exports import access_log_export
 from .models import AuditRecord, Event
+from .reports import monthly_review
 
 
 class ExportForm(forms.Form):
@@ -79,3 +80,16 @@ def export(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="access_log_{d["date_from"]:%Y%m%d}_{d["date_to"]:%Y%m%d}.csv"'
     )
     return response
+
+
+@require_perm("audit.view_access_log")
+def monthly(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+        month = int(request.GET.get("month", today.month))
+        if not (2000 <= year <= 2100 and 1 <= month <= 12):
+            raise ValueError
+    except ValueError:
+        return render(request, "400.html", status=400)
+    return render(request, "audit/monthly.html", {"review": monthly_review(year, month)})

@@ -6,4 +6,11 @@ class ImmunizationConfig(AppConfig):
     verbose_name = "予防接種"
 
     def ready(self) -> None:
+        from residents.panels import RESIDENT_PANELS
+
         from . import auditing  # noqa: F401  (django-auditlog registration)
+        from .panels import history_panel
+
+        if history_panel not in RESIDENT_PANELS:  # the history first, then the forecast beside it
+            RESIDENT_PANELS.append(history_panel)
+        from .schedule import signals  # noqa: F401  (rule cache invalidation, auditlog, forecast panel)

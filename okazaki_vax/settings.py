@@ -212,6 +212,11 @@ ADAPTERS = {
     "JUKINET_VERIFY": env.str("ADAPTER_JUKINET_VERIFY", default="integration.jukinet.verify_mynumber"),
 }
 
+# integration: which national side the connectors talk to. Only the simulator exists (tests, demo);
+# the real 中間サーバー / 住基ネット connectors are deliberately not built (see integration/simulator.py).
+INTEGRATION_NATIONAL_SIDE = env.str("INTEGRATION_NATIONAL_SIDE", default="simulator")
+INTEGRATION_INBOX = Path(env.str("INTEGRATION_INBOX", default=str(BASE_DIR / "var" / "feeds")))
+
 # notices: WeasyPrint logs every page at INFO; keep its warnings (a missing font or harfbuzz-subset) only.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}

@@ -88,7 +88,12 @@ class Resident(models.Model):
             ("use_mynumber", "個人番号を利用できる(番号利用事務従事者)"),
         ]
         indexes = [
-            models.Index(fields=["kana_key"], name="res_kana_key", opclasses=["varchar_pattern_ops"]),
+            # family-name prefix with the given-name prefix checked inside the index (no heap visits for misses)
+            models.Index(
+                fields=["kana_key", "given_kana_key", "status"],
+                name="res_kana_given",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
             models.Index(fields=["given_kana_key"], name="res_given_kana", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["name_key"], name="res_name_key", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["address_key"], name="res_address_key", opclasses=["varchar_pattern_ops"]),

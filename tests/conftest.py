@@ -8,6 +8,12 @@ from tests.factories.accounts import StaffFactory
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's cost is for attackers, not for the suite: every factory-made account hashes a password
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _roles(db):
     roles.sync_roles()
 

@@ -1,4 +1,4 @@
-"""The immunization app's models, one module per part (records here; the schedule rules beside them)."""
+"""The immunization app's models, one module per part (records; the schedule rules)."""
 
 from .records import (  # noqa: F401
     Doctor,
@@ -14,3 +14,4 @@ from .records import (  # noqa: F401
     VaccineLot,
     Voucher,
 )
+from .schedule import CoursePlan, Dose, EligibilityWindow, GeneralInterval, PlanStep, Vaccine  # noqa: F401

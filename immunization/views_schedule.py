@@ -1,0 +1,142 @@
+"""Schedule screens: the rules table, the stand-alone calculator (phone inquiries) and the resident panel."""
+
+from __future__ import annotations
+
+import datetime
+from itertools import groupby
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET
+
+from accounts.decorators import require_perm
+from residents import wareki
+
+from . import schedule
+from .schedule.engine import CONDITION_LABELS, STATUS_LABELS
+from .schedule.forms import CalculatorForm
+from .schedule.selectors import general_intervals, schedule_table_rows
+
+PERM = "immunization.view_schedule"
+
+STATUS_BADGE = {
+    schedule.COMPLETED: "ok",
+    schedule.DUE: "warn",
+    schedule.OVERDUE: "bad",
+    schedule.UPCOMING: "",
+    schedule.EXPIRED: "",
+    schedule.NOT_APPLICABLE: "",
+}
+
+
+def _today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def grouped(forecasts: list[schedule.DoseForecast]) -> list[dict]:
+    """Forecasts grouped by vaccine for the screens (the order of the schedule table)."""
+    out = []
+    for code, items in groupby(forecasts, key=lambda f: f.vaccine_code):
+        items = list(items)
+        statuses = {f.status for f in items}
+        out.append(
+            {
+                "code": code,
+                "name": items[0].vaccine_name,
+                "vaccine_class": items[0].vaccine_class,
+                "doses": [{"f": f, "badge": STATUS_BADGE[f.status]} for f in items],
+                "inactive": statuses <= {schedule.NOT_APPLICABLE, schedule.EXPIRED},
+                "attention": bool(statuses & {schedule.DUE, schedule.OVERDUE}),
+            }
+        )
+    return out
+
+
+@require_GET
+@require_perm(PERM)
+def schedule_table(request: HttpRequest) -> HttpResponse:
+    """The rules as staff see them; `?on=` shows the rules in force on another day (e.g. 平成31年)."""
+    on_text = request.GET.get("on", "").strip()
+    error = ""
+    on = _today()
+    if on_text:
+        try:
+            on = wareki.parse_date(on_text)
+        except ValueError as exc:
+            error = str(exc)
+    return render(
+        request,
+        "immunization/schedule/table.html",
+        {
+            "rows": schedule_table_rows(on),
+            "general": general_intervals(on),
+            "on": on,
+            "on_text": on_text,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_GET
+@require_perm(PERM)
+def schedule_calculator(request: HttpRequest) -> HttpResponse:
+    """Birth date + history -> every dose's status. No resident is looked up, so nothing personal is stored."""
+    try:
+        rows = int(request.GET.get("rows", 0))
+    except ValueError:
+        rows = 0
+    form = CalculatorForm(request.GET or None, rows=rows, today=_today())
+    result = None
+    if request.GET.get("birth_date") is not None and form.is_valid():
+        data = form.cleaned_data
+        result = grouped(
+            schedule.forecast(
+                birth_date=data["birth_date"],
+                sex=data["sex"],
+                history=data["history"],
+                on=data["on"],
+                conditions=frozenset(data["conditions"]),
+            )
+        )
+    status = 400 if request.GET.get("birth_date") is not None and not form.is_valid() else 200
+    return render(
+        request,
+        "immunization/schedule/calculator.html",
+        {
+            "form": form,
+            "result": result,
+            "more_rows": form.rows + 4,
+            "status_labels": STATUS_LABELS,
+            "condition_labels": CONDITION_LABELS,
+        },
+        status=status,
+    )
+
+
+def resident_forecast_panel(request: HttpRequest, resident) -> str:  # type: ignore[no-untyped-def]
+    """Resident page section: the forecast from the verified history (records' past_doses)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.has_perm(PERM):
+        return ""
+    history, source_ok = _past_doses(resident)
+    on = _today()
+    result = grouped(schedule.forecast(birth_date=resident.birth_date, sex=resident.sex, history=history, on=on))
+    active = [g for g in result if not g["inactive"]]
+    return render_to_string(
+        "immunization/schedule/_resident_panel.html",
+        {"resident": resident, "groups": active, "on": on, "history_available": source_ok, "count": len(history)},
+        request=request,
+    )
+
+
+def _past_doses(resident) -> tuple[list[schedule.PastDose], bool]:  # type: ignore[no-untyped-def]
+    """Verified doses from the records part (immunization.selectors.past_doses) when it is installed."""
+    try:
+        from immunization.selectors import past_doses  # type: ignore[attr-defined]
+    except ImportError:
+        return [], False
+    return list(past_doses(resident)), True

@@ -1,0 +1,48 @@
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts import roles
+from audit.chain import verify_chain
+from audit.models import AuditRecord, ChainAnchor
+from audit.reports import monthly_review
+from audit.services import access_record
+from tests.factories.residents import ResidentFactory
+
+
+@pytest.mark.django_db
+def test_monthly_review_counts_reveals_refusals_and_off_hours_per_user(staff_client):
+    client, staff = staff_client(roles.CLERK)
+    resident = ResidentFactory()
+    client.get(f"/residents/{resident.pk}/")
+    client.get("/audit/")  # refused
+    night = timezone.localtime().replace(hour=23, minute=0)
+    AuditRecord.objects.create(action=3, event="view", actor=staff, username=staff.username, timestamp=night)
+    review = monthly_review(night.year, night.month)
+    row = next(u for u in review.per_user if u["username"] == staff.username)
+    assert row["denied"] == 1
+    assert row["views"] >= 2
+    assert any(r["username"] == staff.username for r in review.off_hours)
+    auditor, _ = staff_client(roles.AUDITOR)
+    page = auditor.get("/audit/monthly/", {"year": night.year, "month": night.month}).content.decode()
+    assert staff.username in page
+    assert auditor.get("/audit/monthly/", {"year": "x"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_retention_purge_removes_only_old_records_and_the_chain_still_verifies():
+    eight_years_ago = timezone.now() - datetime.timedelta(days=365 * 8 + 2)
+    for _ in range(3):
+        AuditRecord.objects.create(action=3, event="view", username="old", timestamp=eight_years_ago)
+    for _ in range(2):
+        access_record(event="view", purpose="最近")
+    call_command("purge_audit_records", "--yes", stdout=io.StringIO())
+    assert not AuditRecord.objects.filter(username="old").exists()
+    assert AuditRecord.objects.filter(purpose="最近").count() == 2
+    assert ChainAnchor.objects.count() == 1
+    count, broken = verify_chain()
+    assert broken is None
+    assert count == AuditRecord.objects.count()

@@ -1,0 +1,137 @@
+"""check_dose: what the records part flags when a keyed dose breaks an age, interval or count rule."""
+
+import datetime as dt
+
+import pytest
+
+from immunization.schedule import (
+    PastDose,
+    check_dose,
+    cohort_window,
+    cohort_windows,
+    dose_label,
+    standard_window,
+    vaccine_class,
+    vaccine_of,
+)
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def check(birth, code, given_on, history=(), sex="1", conditions=frozenset()):
+    return check_dose(
+        birth_date=birth,
+        sex=sex,
+        history=[PastDose(c, d) for c, d in history],
+        code=code,
+        given_on=given_on,
+        conditions=conditions,
+    )
+
+
+def test_a_valid_routine_dose_has_no_problems():
+    assert check(D(2025, 7, 31), "dpt_ipv_hib_1i1", D(2025, 9, 30)) == []
+    assert check(D(2025, 7, 31), "dpt_ipv_hib_1i2", D(2025, 10, 21), [("dpt_ipv_hib_1i1", D(2025, 9, 30))]) == []
+    # the history may already contain the dose being checked
+    assert check(D(2025, 7, 31), "dpt_ipv_hib_1i1", D(2025, 9, 30), [("dpt_ipv_hib_1i1", D(2025, 9, 30))]) == []
+
+
+def test_too_young_by_one_day():
+    problems = check(D(2025, 7, 31), "dpt_ipv_hib_1i1", D(2025, 9, 29))
+    assert len(problems) == 1
+    assert "対象期間外" in problems[0]
+
+
+def test_interval_too_short():
+    problems = check(D(2025, 7, 31), "dpt_ipv_hib_1i2", D(2025, 10, 20), [("dpt_ipv_hib_1i1", D(2025, 9, 30))])
+    assert len(problems) == 1
+    assert "20日以上" in problems[0]
+    assert "令和7年10月21日以降" in problems[0]
+
+
+def test_27_day_rule_between_injectable_live_vaccines():
+    history = [("mr_1", D(2026, 1, 15))]
+    problems = check(D(2025, 1, 10), "varicella_1", D(2026, 2, 11), history)
+    assert len(problems) == 1
+    assert "中27日" in problems[0]
+    assert check(D(2025, 1, 10), "varicella_1", D(2026, 2, 12), history) == []
+    assert check(D(2025, 1, 10), "varicella_1", D(2026, 1, 15), history) == []  # same day
+    # oral rota vaccine is live but not injectable: no wait since October 2020
+    assert check(D(2025, 1, 10), "pcv_1i1", D(2025, 4, 1), [("rota1_1", D(2025, 3, 25))]) == []
+
+
+def test_too_many_doses():
+    problems = check(D(2025, 1, 10), "bcg", D(2025, 8, 1), [("bcg", D(2025, 6, 1))])
+    assert problems == ["BCG 1回はすでに令和7年6月1日接種済みです(回数超過)。"]
+    problems = check(D(1950, 1, 10), "flu_elderly", D(2026, 12, 1), [("flu_elderly", D(2026, 10, 20))])
+    assert "今年度すでに" in problems[0]
+    # the next fiscal year is a new dose
+    assert check(D(1950, 1, 10), "flu_elderly", D(2027, 10, 2), [("flu_elderly", D(2026, 10, 20))]) == []
+
+
+def test_dose_not_in_the_plan_for_the_age_at_first_dose():
+    problems = check(D(2025, 1, 10), "pcv_1i2", D(2026, 3, 20), [("pcv_1i1", D(2026, 2, 15))])
+    assert problems
+    assert "不要" in problems[0]
+
+
+def test_other_product_already_started_and_wrong_sex():
+    problems = check(D(2012, 5, 1), "hpv4_2", D(2026, 7, 1), [("hpv9_1", D(2026, 5, 1))], sex="2")
+    assert "同じワクチンで完了" in problems[0]
+    problems = check(D(2012, 5, 1), "hpv9_1", D(2026, 7, 1), sex="1")
+    assert "女性のみ" in problems[0]
+
+
+def test_unknown_code_and_date_before_birth():
+    assert check(D(2025, 1, 10), "mmr_1", D(2026, 2, 1)) == ["接種コード「mmr_1」は定期接種の区分にありません。"]
+    assert check(D(2025, 1, 10), "bcg", D(2025, 1, 9)) == ["接種日が生年月日より前です。"]
+
+
+def test_a_2019_dose_is_judged_by_2019_rules():
+    # 4種混合 started at 2 months: too young in 2019 (3 months then), valid in 2025
+    assert check(D(2019, 1, 10), "dpt_ipv_1i1", D(2019, 3, 20))
+    assert check(D(2023, 1, 10), "dpt_ipv_1i1", D(2023, 4, 20)) == []
+    # 6 days after any inactivated vaccine before October 2020
+    problems = check(D(2019, 1, 10), "pcv_1i1", D(2019, 4, 15), [("hib_1i1", D(2019, 4, 10))])
+    assert "中6日" in problems[0]
+    assert check(D(2023, 1, 10), "pcv_1i1", D(2023, 4, 15), [("hib_1i1", D(2023, 4, 10))]) == []
+    # zoster was not routine in 2024
+    assert check(D(1959, 6, 1), "hz_live", D(2024, 6, 1))
+
+
+def test_lookups():
+    assert vaccine_class("flu_elderly") == "B"
+    assert vaccine_class("mr_1") == "A"
+    assert vaccine_of("dpt_ipv_hib_1b") == "dpt_ipv_hib"
+    assert dose_label("mr_2") == "MR(麻しん風しん) 2期"
+
+
+def test_cohort_windows_for_target_extraction():
+    on = D(2026, 4, 1)
+    assert cohort_window("mr_1", on) == (D(2024, 4, 2), D(2025, 4, 2))
+    assert cohort_window("mr_2", on) == (D(2020, 4, 2), D(2021, 4, 1))
+    assert cohort_window("hz_live", on) == (D(1961, 4, 2), D(1962, 4, 1))
+    assert cohort_window("hpv9_1", on) == (D(2010, 4, 2), D(2015, 4, 1))
+    assert cohort_window("flu_elderly", D(2026, 7, 1)) is None  # outside the season
+    assert cohort_window("flu_elderly", D(2026, 10, 1))[1] == D(1961, 10, 2)
+    assert cohort_window("hz_live", D(2024, 4, 1)) is None  # before zoster became routine
+    labels = {label: (lo, hi) for label, lo, hi, _cond in cohort_windows("hz_live", D(2025, 4, 1))}
+    assert labels["経過措置(令和7〜11年度)(70歳)"] == (D(1955, 4, 2), D(1956, 4, 1))
+    assert standard_window("bcg", on) == (D(2025, 8, 2), D(2025, 11, 2))
+    assert standard_window("hpv9_1", on) == (D(2013, 4, 2), D(2014, 4, 1))  # 中1
+
+
+def test_cohort_window_agrees_with_the_forecast():
+    from immunization.schedule import forecast
+
+    on = D(2026, 6, 15)
+    lo, hi = cohort_window("varicella_1", on)
+    for birth, inside in [
+        (lo, True),
+        (hi, True),
+        (lo - dt.timedelta(days=1), False),
+        (hi + dt.timedelta(days=1), False),
+    ]:
+        f = next(f for f in forecast(birth_date=birth, sex="1", history=[], on=on) if f.code == "varicella_1")
+        assert (f.status in ("due", "overdue")) is inside, (birth, f.status)
