@@ -33,7 +33,11 @@ class BatchForm(forms.Form):
     age_from = forms.IntegerField(label="年齢(から)", required=False, min_value=0, max_value=120)
     age_to = forms.IntegerField(label="年齢(まで)", required=False, min_value=0, max_value=120)
     movein_from = WarekiDateField(label="転入日(から)", required=False)
-    window_end = WarekiDateField(label="接種期限(規則で決まらない場合)", required=False)
+    window_end = WarekiDateField(
+        label="全員に同じ接種期限を印字する",
+        required=False,
+        help_text="季節性の接種など。空欄なら一人ずつ法定期間の終わり",
+    )
     exclude_vaccinated = forms.BooleanField(label="接種済み・確認中の人を除く", required=False, initial=True)
     notified_within_days = forms.IntegerField(
         label="N日以内に通知済みの人を除く", required=False, min_value=1, max_value=365, initial=30

@@ -7,6 +7,7 @@ answers into birth-date ranges for set-based extraction and says clearly when a 
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,15 +137,26 @@ def fiscal_year_start(on: datetime.date) -> datetime.date:
     return datetime.date(on.year if on.month >= 4 else on.year - 1, 4, 1)
 
 
-def deadline(dose_code: str, birth_date: datetime.date, fallback: datetime.date | None) -> datetime.date | None:
-    """Last day of the legal window for this person, when the schedule can say; else the batch's deadline."""
+def deadline(dose_code: str, birth_date: datetime.date, fallback: datetime.date | None, on: datetime.date) -> Any:
+    """The date printed as "接種できる期限": the batch's fixed deadline when staff gave one (seasonal vaccines),
+    else the end of this person's legal window from the schedule's forecast."""
+    if fallback is not None:
+        return fallback
+    return _legal_end(dose_code, birth_date, on)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _legal_end(dose_code: str, birth_date: datetime.date, on: datetime.date) -> datetime.date | None:
     schedule = _schedule()
-    fn = getattr(schedule, "legal_deadline", None) if schedule else None
-    if fn is not None:
-        try:
-            value = fn(dose_code, birth_date)
-            if value:
-                return value
-        except (KeyError, LookupError, ValueError):
-            pass
-    return fallback
+    fn = getattr(schedule, "forecast", None) if schedule else None
+    if fn is None:
+        return None
+    try:
+        # an empty history is enough here: the window of a dose follows from the birth date
+        sex = "2" if dose_code.startswith(("hpv", "rsv")) else "1"  # doses limited to one sex
+        for dose in fn(birth_date=birth_date, sex=sex, history=[], on=on):
+            if dose.code == dose_code:
+                return dose.latest
+    except (KeyError, LookupError, ValueError, TypeError):
+        return None
+    return None

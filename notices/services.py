@@ -114,6 +114,11 @@ def batch_validate(spec: BatchSpec) -> None:
     except rules.RuleMissing as exc:
         raise ValidationError(str(exc)) from exc
     if not ranges:
+        if spec.cohort == Cohort.OVERDUE:
+            raise ValidationError(
+                "この接種区分には標準的な接種期間を過ぎた人がいません(標準期間と法定期間が同じです)。"
+                "「法定接種期間内の人」を選んでください。"
+            )
         raise ValidationError("基準日に接種期間内の人がいない区分です(対象者が0人になります)。")
 
 
@@ -592,7 +597,7 @@ def notice_contexts(
                 {
                     "code": code,
                     "label": labels.get(code, code),
-                    "window_end": rules.deadline(code, t.birth_date, batch.window_end),
+                    "window_end": rules.deadline(code, t.birth_date, batch.window_end, batch.on),
                     "voucher_no": number,
                     "voucher_svg": barcodes.code128_svg(number) if number else "",
                     "copay": copay.get(t.resident_id, "") if is_b else "無料(定期接種A類)",
