@@ -54,6 +54,9 @@ def scheduled_batch(**spec: Any) -> str:
     auto_run = bool(spec.pop("auto_run", False))
     offset = int(spec.pop("on_offset_days", 0))
     on = timezone.localdate() + datetime.timedelta(days=offset)
+    movein_days = spec.pop("movein_days", None)
+    if movein_days is not None:
+        spec["movein_from"] = on - datetime.timedelta(days=int(movein_days))
     batch = services.batch_create(user=None, spec=services.BatchSpec(on=on, **spec), origin="schedule", enqueue=False)
     batch = services.batch_extract(batch_id=batch.pk)
     if auto_run and batch.state == batch.State.PREVIEW:
