@@ -121,6 +121,17 @@ def vaccine_class(code: str) -> str:
     return "B" if code.startswith(B_CLASS_PREFIXES) else "A"
 
 
+def vaccine_of(code: str) -> str:
+    schedule = _schedule()
+    fn = getattr(schedule, "vaccine_of", None) if schedule else None
+    if fn is not None:
+        try:
+            return str(fn(code))
+        except (KeyError, LookupError, ValueError):
+            pass
+    return code.rsplit("_", 1)[0]
+
+
 def dose_codes_for(vaccine: str, dose: int | None) -> list[str]:
     """CLI/screen input -> dose codes: ("mr", 1) -> ["mr_1"], ("flu_elderly", None) -> ["flu_elderly"]."""
     vaccine = vaccine.strip()

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/files/<int:file_pk>/", views.printfile_download, name="file"),
     path("<int:pk>/manifest.csv", views.manifest_download, name="manifest"),
     path("sent/<int:target_pk>/", views.target_pages, name="target_pages"),
+    path("vouchers/<int:voucher_pk>/reissue/", views.voucher_reissue, name="voucher_reissue"),
 ]

@@ -178,3 +178,29 @@ def target_pages(request: HttpRequest, target_pk: int) -> HttpResponse:
     target: NoticeTarget = target_get_for_user(request.user, target_pk)
     data = services.target_pages_read(user=request.user, request=request, target=target)
     return _pdf(data, f"{target.batch.batch_ref}-{target.seq}.pdf")
+
+
+@require_POST
+@require_perm(MANAGE)
+def voucher_reissue(request: HttpRequest, voucher_pk: int) -> HttpResponse:
+    """再発行 at the counter: void the voucher, issue the successor and return its sheet to print."""
+    from django.http import Http404
+
+    from immunization.models import Voucher
+    from residents.access import resident_get_for_user
+
+    try:
+        voucher = Voucher.objects.select_related("resident").get(pk=int(voucher_pk))
+    except (Voucher.DoesNotExist, ValueError) as exc:
+        raise Http404("該当する接種券がありません。") from exc
+    resident_get_for_user(request.user, voucher.resident_id)
+    reason = (request.POST.get("reason") or "").strip()
+    try:
+        pdf = services.voucher_reissue_print(user=request.user, request=request, voucher=voucher, reason=reason)
+    except ValidationError as exc:
+        access_record(
+            event=Event.PRINT, request=request, purpose=services.PURPOSE, outcome="refused",
+            detail={"action": "voucher_reissue", "voucher": voucher.number, "errors": exc.messages},
+        )  # fmt: skip
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
+    return _pdf(pdf, f"voucher-{voucher.resident.atena_no}.pdf")

@@ -87,3 +87,26 @@ def test_copayment_class_from_billing_hook_is_printed(elder, monkeypatch):
         assert text in pdfread.page_text(r, t.first_page)
     assert Voucher.objects.get(batch_ref=batch.batch_ref, resident=exempt).copayment_class == "免除(生活保護)"
     assert Voucher.objects.get(batch_ref=batch.batch_ref, resident=payer).copayment_class is None
+
+
+def test_reissue_at_the_counter_voids_the_old_voucher_and_prints_the_new_one(elder, staff_client):
+    from django.urls import reverse
+
+    from accounts import roles
+
+    person = elder()
+    batch = services.batch_run_inline(batch=_guide(), user=None)
+    old = Voucher.objects.get(batch_ref=batch.batch_ref, resident=person)
+    client, _ = staff_client(roles.CLERK)
+    url = reverse("notices:voucher_reissue", args=[old.pk])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    resp = client.post(url, {"reason": "紛失"})
+    assert resp.status_code == 200
+    old.refresh_from_db()
+    new = Voucher.objects.get(replaces=old)
+    assert old.status == "voided"
+    assert new.number != old.number
+    r = pdfread.reader(resp.content)
+    assert pdfread.code128_values(r, 1) == [new.number]
+    assert "再発行" in pdfread.page_text(r, 0)
+    assert client.post(url, {"reason": "もう一度"}).status_code == 400  # a voided voucher is not re-issued again
