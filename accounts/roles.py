@@ -20,6 +20,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     CLERK: [
         "residents.view_register",
         "immunization.view_schedule",
+        "notices.view_noticebatch",
+        "notices.manage_batch",
+        "notices.download_printfile",
     ],
     MYNUMBER: [
         "residents.view_register",
@@ -61,6 +64,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_group",
         "auth.change_group",
         "auth.view_permission",
+        # recurring notice batches (django-celery-beat schedules) are edited in the console
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.add_periodictask",
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.add_crontabschedule",
+        "django_celery_beat.change_crontabschedule",
     ],
     CONTRACTOR: [],
 }
