@@ -629,7 +629,12 @@ def _evaluate_vaccine(
     if blocked:
         for code in v.doses:
             dose = rules.doses[code]
-            by_code[code] = _StepEval(_dummy_step(code), dose, NOT_APPLICABLE, reason=blocked)
+            if code in person.given:  # given anyway (a product switched mid-course): shown, never hidden
+                gd = person.given[code]
+                reason = f"{w(gd) or '日付不明で'}接種済み({blocked})"
+                by_code[code] = _StepEval(_dummy_step(code), dose, COMPLETED, reason=reason, given_on=gd)
+            else:
+                by_code[code] = _StepEval(_dummy_step(code), dose, NOT_APPLICABLE, reason=blocked)
     elif any(rules.doses[c].recurrence == "per_fy" for c in v.doses):
         for ev in _evaluate_per_fy(rules, person, v, on):
             by_code[ev.dose.code] = ev
