@@ -626,6 +626,8 @@ def _evaluate_vaccine(
                 usable = [x.name for x in others if not (x.new_starts_until and on > x.new_starts_until)]
                 if usable:
                     alt_note = f"{'・'.join(usable)}とのいずれか1つで接種"
+    if not v.plans:
+        blocked = "接種計画が登録されていません(スケジュール表の設定を確認してください)"
     if blocked:
         for code in v.doses:
             dose = rules.doses[code]
