@@ -6,31 +6,14 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts import roles
-from immunization.schedule.rules import invalidate
 from tests.factories.accounts import PASSWORD, StaffFactory
+from tests.factories.schedule import ensure_schedule_rules
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def _schedule_rules() -> None:
-    """Browser tests run last and each flushes every table, the schedule rules (migration data) included:
-    load them again the way migration 0003/0005 did, and drop the process's rule snapshot."""
-    import importlib
-
-    from django.apps import apps
-
-    from immunization.models import Vaccine
-
-    if not Vaccine.objects.exists():
-        importlib.import_module("immunization.migrations.0003_schedule_data").load(apps, None)
-        importlib.import_module("immunization.migrations.0005_schedule_per_pregnancy").rsv_once_per_pregnancy(
-            apps, None
-        )
-    invalidate()
-
-
 def test_clerk_computes_when_the_next_doses_can_be_given(live_server, page, log_in):
-    _schedule_rules()
+    ensure_schedule_rules()  # earlier browser tests flushed every table
     StaffFactory(username="clerk", roles=[roles.CLERK])
     log_in(page, "clerk", PASSWORD)
     page.get_by_role("link", name="接種時期の計算").click()
