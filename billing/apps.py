@@ -4,3 +4,22 @@ from django.apps import AppConfig
 class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = "自己負担・請求"
+
+    def ready(self) -> None:
+        from residents.panels import RESIDENT_PANELS
+
+        from . import auditing  # noqa: F401  (django-auditlog registration)
+        from .panels import copayment_panel
+
+        if copayment_panel not in RESIDENT_PANELS:
+            RESIDENT_PANELS.append(copayment_panel)
+        _register_notice_hook()
+
+
+def _register_notice_hook() -> None:
+    """Tell notices how to print the co-payment class on B-class vouchers (notices cannot import billing)."""
+    from notices import hooks
+
+    from .selectors import copayment_classes_for_notice
+
+    hooks.COPAYMENT_CLASS_LOOKUP = copayment_classes_for_notice
