@@ -75,6 +75,7 @@ def extract(batch: NoticeBatch) -> dict[str, int]:
         "kind": batch.kind,
         "vaccine": batch.vaccine_code,
         "dv_policy": batch.dv_policy,
+        "has_doses": bool(batch.dose_codes),  # a survey asks about every vaccine: nobody is "already done"
     }
     where = []
     for i, rng in enumerate(cohort_ranges(batch)):
@@ -130,7 +131,7 @@ x AS (
   SELECT b.*, CASE
     WHEN b.status = 'deceased' THEN 'dead'
     WHEN b.status <> 'resident' THEN 'moved_out'
-    WHEN cardinality(b.missing) = 0 THEN 'vaccinated'
+    WHEN %(has_doses)s AND cardinality(b.missing) = 0 THEN 'vaccinated'
     WHEN b.recent THEN 'recent'
     WHEN b.src <> 'dv_hold' AND (b.m_zip = '' OR coalesce(b.m_addr, '') = '') THEN 'no_address'
     ELSE '' END AS reason
