@@ -7,6 +7,7 @@ Development and tests read `.env` (written by `make` with random keys on first u
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -241,8 +242,15 @@ NOTICE_SENDER = {
 NOTICE_CLINIC_LIST_URL = env.str(
     "NOTICE_CLINIC_LIST_URL", default="https://www.city.okazaki.lg.jp/1100/1107/1146/p017817.html"
 )
+
+# Periodic jobs (django-celery-beat copies these into its tables, where the administrator can edit them)
 CELERY_BEAT_SCHEDULE = {
-    **globals().get("CELERY_BEAT_SCHEDULE", {}),
-    # re-queues chunks whose worker died and finishes batches whose chunks are all done
+    # integration: the linkage platform's files are polled every 5 minutes
+    "integration-feeds-poll": {"task": "integration.tasks.feeds_poll", "schedule": 300.0},
+    "integration-copies-refresh": {"task": "integration.tasks.copies_refresh", "schedule": 24 * 3600.0},
+    "integration-links-sync": {"task": "integration.tasks.links_sync", "schedule": 24 * 3600.0},
+    # billing: redo co-payment decisions whose statuses or consents changed, after the night's feeds
+    "billing-redecide-changed": {"task": "billing.tasks.redecide_changed_task", "schedule": crontab(hour=6, minute=30)},
+    # notices: re-queues chunks whose worker died and finishes batches whose chunks are all done
     "notices-sweep": {"task": "notices.tasks.sweep", "schedule": 60.0},
 }
