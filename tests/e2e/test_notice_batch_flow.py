@@ -15,7 +15,7 @@ from tests.factories.accounts import PASSWORD, StaffFactory
 from tests.factories.residents import ResidentFactory
 from tests.notices import pdfread, workers
 
-pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tests.factories.residents import give_mynumber, valid_mynumber
 
 from . import pdfread, workers
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
