@@ -171,7 +171,7 @@ def claims_prepare(*, year: int, month: int, actor: Any, request: HttpRequest | 
                   WHEN (y.dclass = 'exempt' AND coalesce(y.copayment_amount, 0) <> 0)
                     OR (y.dclass = 'charged' AND coalesce(y.copayment_amount, -1) <> y.fee_copayment)
                     OR (y.dclass = '' AND coalesce(y.copayment_amount, 0) <> 0)
-                    OR (y.copayment_class = '免除' AND y.dclass = 'charged')
+                    OR (y.copayment_class LIKE '免除%%' AND y.dclass = 'charged')
                     OR (y.copayment_class = '自己負担あり' AND y.dclass = 'exempt') THEN 'copayment_mismatch'
                   ELSE '' END AS exc
               FROM y

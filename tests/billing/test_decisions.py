@@ -326,3 +326,15 @@ def test_notices_get_the_class_in_force(elder, clerk):
     assert copayment_class_for_notice(me, "flu_elderly", datetime.date(2026, 11, 1)) == "免除"
     assert copayment_class_for_notice(me, "covid_elderly", datetime.date(2026, 11, 1)) == "自己負担あり"
     assert copayment_class_for_notice(me, "mr_1", datetime.date(2026, 11, 1)) == ""
+
+
+def test_vouchers_get_classes_for_many_people_at_once(elder, clerk):
+    from billing.selectors import copayment_classes_for_notices
+
+    poor, rich, undecided = elder("非課税"), elder("課税"), elder("非課税")
+    for r in (poor, rich):
+        ConsentFactory(resident=r)
+        decide(r, clerk)
+    classes = copayment_classes_for_notices([poor.pk, rich.pk, undecided.pk], "flu_elderly", REF)
+    assert classes == {poor.pk: "免除(非課税世帯)", rich.pk: "自己負担あり"}
+    assert copayment_classes_for_notices([poor.pk], "mr_1", REF) == {}
