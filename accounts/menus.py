@@ -30,6 +30,12 @@ MENU: list[MenuItem] = [
     MenuItem("情報提供の承認", "integration:approvals", "integration.approve_answer", "連携"),
     MenuItem("接種スケジュール表", "immunization:schedule_table", "immunization.view_schedule", "予防接種"),
     MenuItem("接種時期の計算", "immunization:schedule_calculator", "immunization.view_schedule", "予防接種"),
+    MenuItem("通知バッチ", "notices:list", "notices.view_noticebatch", "抽出・発行"),
+    MenuItem("通知バッチの作成", "notices:new", "notices.manage_batch", "抽出・発行"),
+    MenuItem("救済申請一覧", "relief:list", "relief.access_relief", "健康被害救済"),
+    MenuItem("救済申請の受付", "relief:create", "relief.access_relief", "健康被害救済"),
+    MenuItem("救済給付の支払データ", "relief:exports", "relief.export_payments", "健康被害救済"),
+    MenuItem("救済給付額(年度別)", "relief:rates", "relief.manage_rates", "健康被害救済"),
 ]
 
 # billing

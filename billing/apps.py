@@ -20,14 +20,9 @@ class BillingConfig(AppConfig):
 
 
 def _register_notice_hook() -> None:
-    """Tell notices how to print the co-payment class, when the notices app offers the hook."""
-    try:
-        from notices import hooks  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    if not hasattr(hooks, "COPAYMENT_CLASS_LOOKUP"):
-        return
-    from .selectors import copayment_classes_for_notices
+    """Tell notices how to print the co-payment class on B-class vouchers (notices cannot import billing)."""
+    from notices import hooks
 
-    # (resident_ids, vaccine_code, on) -> {resident_id: class}, as notices/hooks.py documents
-    hooks.COPAYMENT_CLASS_LOOKUP = copayment_classes_for_notices
+    from .selectors import copayment_classes_for_notice
+
+    hooks.COPAYMENT_CLASS_LOOKUP = copayment_classes_for_notice

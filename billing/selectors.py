@@ -11,7 +11,7 @@ from django.utils import timezone
 from residents.models import Resident
 
 from .models import Consent, CopaymentDecision, DecisionRun, FeeSchedule
-from .vaccines import VACCINE_CHOICES, fiscal_year_of
+from .vaccines import VACCINE_CHOICES, fiscal_year_of, vaccine_of_dose
 
 
 def consents_of(resident: Resident) -> QuerySet[Consent]:
@@ -65,16 +65,6 @@ def fee_schedules(fiscal_year: int | None = None) -> QuerySet[FeeSchedule]:
     return qs.order_by("dose_code", "valid_from")
 
 
-def copayment_class_for_notice(resident: Any, dose_code: str, on: datetime.date | None = None) -> str:
-    """For notices and vouchers: "免除" or "自己負担あり" ("" for doses without a co-payment)."""
-    from .services import copayment_class_on
-
-    on = on or timezone.localdate()
-    resident_id = getattr(resident, "pk", resident)
-    cls = copayment_class_on(resident_id=int(resident_id), dose_code=dose_code, on=on)
-    return {"exempt": "免除", "charged": "自己負担あり"}.get(cls or "", "")
-
-
 def current_fiscal_year() -> int:
     return fiscal_year_of(timezone.localdate())
 
@@ -87,15 +77,16 @@ NOTICE_CLASS_LABELS = {
 }
 
 
-def copayment_classes_for_notices(resident_ids: Any, vaccine_code: str, on: datetime.date) -> dict[int, str]:
-    """notices.hooks.COPAYMENT_CLASS_LOOKUP: the class printed on vouchers, for many people in one query.
+def copayment_classes_for_notice(resident_ids: Any, vaccine_code: str, on: datetime.date) -> dict[int, str]:
+    """notices.hooks.COPAYMENT_CLASS_LOOKUP: the class printed on vouchers, for a whole chunk in one query.
 
-    Only people with a decision in force on `on` are returned (notices prints 要確認 for the others);
-    doses without a co-payment return nothing.
+    `vaccine_code` is a decision group ("hz") or a dose code (hz_rzv_1 and hz_live share "hz"). Only people
+    with a decision in force on `on` are returned, so notices prints 要確認 for the others; doses without a
+    co-payment return nothing. The label names the exemption (免除(生活保護) …) as the voucher shows it.
     """
     from django.db import connection
 
-    from .vaccines import fiscal_year_of, vaccine_of_dose
+    from .vaccines import fiscal_year_of
 
     vaccine = vaccine_code if vaccine_code in dict(VACCINE_CHOICES) else vaccine_of_dose(vaccine_code)
     ids = [int(i) for i in resident_ids]
