@@ -340,3 +340,18 @@ def test_vouchers_get_classes_for_many_people_at_once(elder, clerk):
     assert classes == {poor.pk: "免除(非課税世帯)", rich.pk: "自己負担あり"}
     assert copayment_classes_for_notice([poor.pk], "hz_rzv_2", REF) == {}
     assert copayment_classes_for_notice([poor.pk], "mr_1", REF) == {}
+
+
+@pytest.mark.parametrize(
+    ("ref", "tax_year"),
+    [
+        (datetime.date(2026, 4, 1), 2025),  # the new year's tax is decided in June
+        (datetime.date(2026, 5, 31), 2025),
+        (datetime.date(2026, 6, 1), 2026),
+        (datetime.date(2027, 3, 31), 2026),
+    ],
+)
+def test_the_tax_year_the_rule_names_switches_in_june(ref, tax_year):
+    from billing.vaccines import tax_fiscal_year_for
+
+    assert tax_fiscal_year_for(ref) == tax_year

@@ -172,3 +172,23 @@ def test_viewing_a_basis_records_every_household_member_whose_tax_category_it_sh
     purpose = "実費の徴収 / 判定根拠の確認"
     assert AuditRecord.objects.filter(subject_atena=me.atena_no, purpose=purpose).count() == 1
     assert AuditRecord.objects.filter(subject_atena=spouse.atena_no, purpose=purpose).count() == 1
+
+
+def test_season_run_is_started_from_the_screen_as_a_batch_and_its_progress_is_polled(staff_client):
+    from unittest import mock
+
+    from billing.models import DecisionRun
+
+    client, _ = staff_client(roles.CLERK)
+    with mock.patch("billing.views.tasks.decision_run_task.delay_on_commit") as enqueue:
+        resp = client.post("/billing/decisions/", {"vaccine": "hz", "fiscal_year": "2026", "reference_date": "R8.6.1"})
+    assert resp.status_code == 302
+    run = DecisionRun.objects.get()
+    enqueue.assert_called_once_with(run.pk)
+    assert run.state == "queued"
+    assert run.tax_fiscal_year == 2026  # from June the year's own tax status
+    assert "待機中" in client.get("/billing/decisions/runs/").content.decode()
+
+    bad = client.post("/billing/decisions/", {"vaccine": "mr", "fiscal_year": "2026"})
+    assert bad.status_code == 400
+    assert DecisionRun.objects.count() == 1
