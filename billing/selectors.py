@@ -65,27 +65,42 @@ def fee_schedules(fiscal_year: int | None = None) -> QuerySet[FeeSchedule]:
     return qs.order_by("dose_code", "valid_from")
 
 
-def copayment_classes_for_notice(resident_ids: list[int], code: str, on: datetime.date) -> dict[int, str]:
-    """The notices hook (notices.hooks.COPAYMENT_CLASS_LOOKUP): one query for a whole chunk of targets.
+def current_fiscal_year() -> int:
+    return fiscal_year_of(timezone.localdate())
 
-    `code` is a vaccine or dose code (hz_rzv and hz_live share the "hz" decision). Residents without a
-    decision are left out, so their vouchers print 要確認 until the decision exists.
+
+NOTICE_CLASS_LABELS = {
+    "welfare": "免除(生活保護)",
+    "china_support": "免除(中国残留邦人等支援給付)",
+    "tax_exempt_household": "免除(非課税世帯)",
+    "counter_exempt": "免除(窓口判定)",
+}
+
+
+def copayment_classes_for_notice(resident_ids: Any, vaccine_code: str, on: datetime.date) -> dict[int, str]:
+    """notices.hooks.COPAYMENT_CLASS_LOOKUP: the class printed on vouchers, for a whole chunk in one query.
+
+    `vaccine_code` is a decision group ("hz") or a dose code (hz_rzv_1 and hz_live share "hz"). Only people
+    with a decision in force on `on` are returned, so notices prints 要確認 for the others; doses without a
+    co-payment return nothing. The label names the exemption (免除(生活保護) …) as the voucher shows it.
     """
     from django.db import connection
 
-    group = vaccine_of_dose(code) or ("hz" if code.startswith("hz_") else None)
-    if group is None or not resident_ids:
+    from .vaccines import fiscal_year_of
+
+    vaccine = vaccine_code if vaccine_code in dict(VACCINE_CHOICES) else vaccine_of_dose(vaccine_code)
+    ids = [int(i) for i in resident_ids]
+    if vaccine is None or not ids:
         return {}
     with connection.cursor() as cur:
         cur.execute(
-            """SELECT DISTINCT ON (resident_id) resident_id, exempt FROM billing_copaymentdecision
-               WHERE resident_id = ANY(%s) AND vaccine = %s AND fiscal_year = %s
+            """SELECT DISTINCT ON (resident_id) resident_id, exempt, reason FROM billing_copaymentdecision
+               WHERE resident_id = ANY(%s::bigint[]) AND vaccine = %s AND fiscal_year = %s
                  AND effective_from <= %s AND (effective_to IS NULL OR effective_to >= %s)
                ORDER BY resident_id, decided_at DESC, id DESC""",
-            [list(resident_ids), group, fiscal_year_of(on), on, on],
+            ["{" + ",".join(map(str, ids)) + "}", vaccine, fiscal_year_of(on), on, on],
         )
-        return {rid: "免除" if exempt else "自己負担あり" for rid, exempt in cur.fetchall()}
-
-
-def current_fiscal_year() -> int:
-    return fiscal_year_of(timezone.localdate())
+        return {
+            rid: NOTICE_CLASS_LABELS.get(reason, "免除") if exempt else "自己負担あり"
+            for rid, exempt, reason in cur.fetchall()
+        }
