@@ -30,10 +30,21 @@ MENU: list[MenuItem] = [
     MenuItem("情報提供の承認", "integration:approvals", "integration.approve_answer", "連携"),
     MenuItem("接種スケジュール表", "immunization:schedule_table", "immunization.view_schedule", "予防接種"),
     MenuItem("接種時期の計算", "immunization:schedule_calculator", "immunization.view_schedule", "予防接種"),
+    MenuItem("通知バッチ", "notices:list", "notices.view_noticebatch", "抽出・発行"),
+    MenuItem("通知バッチの作成", "notices:new", "notices.manage_batch", "抽出・発行"),
     MenuItem("救済申請一覧", "relief:list", "relief.access_relief", "健康被害救済"),
     MenuItem("救済申請の受付", "relief:create", "relief.access_relief", "健康被害救済"),
     MenuItem("救済給付の支払データ", "relief:exports", "relief.export_payments", "健康被害救済"),
     MenuItem("救済給付額(年度別)", "relief:rates", "relief.manage_rates", "健康被害救済"),
+]
+
+# billing
+MENU += [
+    MenuItem("同意書入力", "billing:consent_entry", "billing.add_consent", "自己負担・請求"),
+    MenuItem("同意書照合", "billing:consent_queue", "billing.verify_consent", "自己負担・請求"),
+    MenuItem("自己負担判定", "billing:decisions", "billing.decide_copayment", "自己負担・請求"),
+    MenuItem("月次請求・支払", "billing:claims", "billing.view_claim", "自己負担・請求"),
+    MenuItem("料金表", "billing:fees", "billing.view_feeschedule", "自己負担・請求"),
 ]
 
 

@@ -84,11 +84,11 @@ def is_dose_code(code: str) -> bool:
 
 
 def sex_for_rules(sex: str) -> str:
-    """The register stores 1 (男) / 2 (女); the schedule speaks M / F."""
-    return {"1": "M", "2": "F"}.get(sex, sex)
+    """The register and the schedule both use 1 (男) / 2 (女); accept M / F from other sources."""
+    return {"M": "1", "F": "2"}.get(sex, sex)
 
 
-def past_dose(code: str, given_on: datetime.date) -> Any:
+def past_dose(code: str, given_on: datetime.date | None) -> Any:
     if _HAVE:
         return _schedule.PastDose(code=code, given_on=given_on)
     return (code, given_on)
@@ -98,14 +98,14 @@ def dose_problems(
     *,
     birth_date: datetime.date,
     sex: str,
-    history: Iterable[tuple[str, datetime.date]],
+    history: Iterable[tuple[str, datetime.date | None]],
     code: str,
     given_on: datetime.date | None,
 ) -> tuple[list[str], bool]:
     """(problems in Japanese, whether the rules were consulted). A dose of unknown date cannot be judged."""
     if not _HAVE or given_on is None:
         return [], False
-    past = [past_dose(c, d) for c, d in history if d is not None]
+    past = [past_dose(c, d) for c, d in history]  # a date-unknown dose still counts as given
     problems = _schedule.check_dose(
         birth_date=birth_date, sex=sex_for_rules(sex), history=past, code=code, given_on=given_on
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from residents.models import Resident
 
@@ -21,21 +21,21 @@ def verified() -> QuerySet[VaccinationRecord]:
 
 
 def past_doses(resident: Resident | int) -> list[Any]:
-    """The resident's verified doses with a known date, oldest first, as schedule `PastDose`s."""
+    """The resident's verified doses, oldest first (date-unknown ones first, given_on None), as `PastDose`s."""
     rows = (
         verified()
-        .filter(resident=resident, vaccinated_on__isnull=False)
-        .order_by("vaccinated_on", "id")
+        .filter(resident=resident)
+        .order_by(F("vaccinated_on").asc(nulls_first=True), "id")
         .values_list("dose_code", "vaccinated_on")
     )
     return [eligibility.past_dose(code, on) for code, on in rows]
 
 
-def history_pairs(resident_id: int, *, exclude_id: int | None = None) -> list[tuple[str, datetime.date]]:
-    qs = verified().filter(resident_id=resident_id, vaccinated_on__isnull=False)
+def history_pairs(resident_id: int, *, exclude_id: int | None = None) -> list[tuple[str, datetime.date | None]]:
+    qs = verified().filter(resident_id=resident_id)
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
-    return list(qs.order_by("vaccinated_on").values_list("dose_code", "vaccinated_on"))
+    return list(qs.order_by(F("vaccinated_on").asc(nulls_first=True), "id").values_list("dose_code", "vaccinated_on"))
 
 
 def verified_records(

@@ -18,3 +18,4 @@ urlpatterns = [
     path("movein/", views.movein, name="movein"),
     path("movein/survey/<int:pk>/", views.survey_entry, name="survey_entry"),
 ]
+urlpatterns += [path("vouchers/<int:pk>/reissue/", views.voucher_reissue, name="voucher_reissue")]

@@ -40,6 +40,17 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
     return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
+def _audit_invalid(request: HttpRequest, purpose: str, errors: dict[str, list[str]], **detail: object) -> None:
+    """A refused input is itself an access event: which fields were wrong (never the values typed)."""
+    access_record(
+        event=Event.CREATE,
+        request=request,
+        purpose=purpose,
+        detail={"fields": sorted(errors), **detail},
+        outcome="invalid",
+    )
+
+
 def _flat(exc: ValidationError) -> list[str]:
     return [m for msgs in _errors(exc).values() for m in msgs]
 
@@ -98,6 +109,7 @@ def entry_batch(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors = _errors(exc)
             status = 400
+            _audit_invalid(request, "接種記録の入力(入力エラーのため登録せず)", errors, batch=batch.pk)
     records = batch.records.select_related("resident", "keyed_by", "voucher").order_by("-id")[:200]
     return render(
         request,
@@ -164,7 +176,13 @@ def verify_record(request: HttpRequest, pk: int) -> HttpResponse:
                     for name, _ in KEYED_FIELDS
                     if name in request.POST and request.POST[name] != record_values(record)[name]
                 }
-                services.record_verify(record=record, by=request.user, corrections=corrections or None, request=request)
+                services.record_verify(
+                    record=record,
+                    by=request.user,
+                    corrections=corrections or None,
+                    request=request,
+                    acknowledge_problems=request.POST.get("acknowledge_problems") == "1",
+                )
                 messages.success(request, f"記録番号 {record.pk} を照合済みにしました。")
             else:
                 return HttpResponse("不正な操作です。", status=400)
@@ -173,6 +191,7 @@ def verify_record(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors = _errors(exc)
             status = 400
+            _audit_invalid(request, "接種記録の照合(入力エラー)", errors, record=record.pk)
     values = record_values(record)
     second = getattr(record, "second_keying", None) if hasattr(record, "second_keying") else None
     rows = [
@@ -371,6 +390,7 @@ def survey_entry(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("immunization:entry_batch", pk=batch.pk)
         except ValidationError as exc:
             errors = _flat(exc)
+            _audit_invalid(request, "転入者調査票の入力(入力エラーのため登録せず)", _errors(exc), survey=survey.pk)
     return render(
         request,
         "immunization/survey_entry.html",
@@ -383,3 +403,19 @@ def survey_entry(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
+
+
+# --- vouchers at the counter ------------------------------------------------------------------------
+
+
+@require_POST
+@require_perm("immunization.issue_voucher")
+def voucher_reissue(request: HttpRequest, pk: int) -> HttpResponse:
+    """窓口での再発行 (lost or damaged voucher): the old number becomes void, a new one is issued."""
+    voucher = get_object_or_404(Voucher.objects.select_related("resident"), pk=pk)
+    try:
+        new = services.voucher_reissue(voucher=voucher, reason=request.POST.get("reason", ""), by=request.user)
+        messages.success(request, f"接種券を再発行しました(新しい番号 {new.number}、旧番号 {voucher.number} は無効)。")
+    except ValidationError as exc:
+        messages.error(request, " ".join(_flat(exc)))
+    return redirect("residents:detail", pk=voucher.resident_id)

@@ -98,20 +98,18 @@ _CLASSIFY_SQL = [
                                 = date_part('year', p.vaccinated_on - interval '3 months'))))
               WHERE <SCOPE> ORDER BY p.id, vr.id) x
         WHERE p.id = x.pid""",
-    # two lines of the same file for the same dose: the later one is the conflict
+    # two lines of the same file for the same dose: the later one is the conflict (a window, not a self-join)
     """UPDATE immunization_punchline p SET category = 'conflict',
             detail = '同じファイルの' || x.first_line || '行目と同じ接種です'
-        FROM (SELECT p.id AS pid, min(q.line_no) AS first_line
-              FROM immunization_punchline p
-              JOIN immunization_punchline q ON q.punch_import_id = p.punch_import_id AND q.line_no < p.line_no
-               AND q.resident_id = p.resident_id AND q.dose_code = p.dose_code
-               AND NOT p.dose_code = ANY(%(repeatable)s)
-               AND (NOT p.dose_code = ANY(%(yearly)s)
-                    OR date_part('year', q.vaccinated_on - interval '3 months')
-                       = date_part('year', p.vaccinated_on - interval '3 months'))
-               AND q.category IN ('', 'new')
-              WHERE <SCOPE> GROUP BY p.id) x
-        WHERE p.id = x.pid""",
+        FROM (SELECT q.id, first_value(q.line_no) OVER w AS first_line, row_number() OVER w AS rn
+              FROM immunization_punchline q
+              WHERE q.punch_import_id = %(imp)s AND q.category IN ('', 'new') AND q.resident_id IS NOT NULL
+                AND NOT q.dose_code = ANY(%(repeatable)s)
+              WINDOW w AS (PARTITION BY q.resident_id, q.dose_code,
+                           CASE WHEN q.dose_code = ANY(%(yearly)s)
+                                THEN date_part('year', q.vaccinated_on - interval '3 months') END
+                           ORDER BY q.line_no)) x
+        WHERE <SCOPE> AND p.id = x.id AND x.rn > 1""",
     # not a resident on the day (moved in later, moved out or died before)
     """UPDATE immunization_punchline p SET category = 'not_resident', detail = CASE
             WHEN r.became_resident_on > p.vaccinated_on
@@ -148,7 +146,10 @@ SELECT p.resident_id, p.dose_code, p.vaccinated_on, false, p.dose_volume_ml, m.i
     i.id, d.id, '', '', NOT i.in_city, false, false,
     '', '', %(today)s, COALESCE(v.copayment_class, ''), CASE WHEN p.copayment_amount > 0 THEN '徴収' ELSE '' END,
     p.copayment_amount, %(remarks)s,
-    'voucher', CASE WHEN v.resident_id = p.resident_id THEN p.voucher_id END, p.id, 'verified', %(now)s, %(by)s,
+    'voucher',
+    CASE WHEN v.resident_id = p.resident_id AND v.dose_code = p.dose_code AND v.status <> 'voided'
+         THEN p.voucher_id END,
+    p.id, 'verified', %(now)s, %(by)s,
     %(now)s, '', CASE WHEN %(flag)s THEN jsonb_build_array(p.detail) ELSE '[]'::jsonb END, %(checked)s
 FROM immunization_punchline p
 JOIN immunization_institution i ON i.code = p.institution_code
@@ -197,8 +198,8 @@ def _classify_eligibility(cur: Any, imp_id: int, lines: list[int] | None) -> Non
         return
     cur.execute(
         """SELECT resident_id, dose_code, vaccinated_on FROM immunization_vaccinationrecord
-           WHERE status = 'verified' AND vaccinated_on IS NOT NULL AND resident_id = ANY(%s)
-           ORDER BY resident_id, vaccinated_on""",
+           WHERE status = 'verified' AND resident_id = ANY(%s)
+           ORDER BY resident_id, vaccinated_on NULLS FIRST""",
         [list({c[1] for c in candidates})],
     )
     history: dict[int, list[tuple[str, Any]]] = defaultdict(list)
@@ -317,6 +318,7 @@ def punch_import(*, data: bytes, file_name: str, by: Any, request: HttpRequest |
                             "",
                         )
                     )
+            cur.execute("ANALYZE immunization_punchline")  # fresh statistics for the joins below
             _classify(cur, imp.pk)
             cur.execute(
                 "SELECT id FROM immunization_punchline WHERE punch_import_id = %s AND category = 'new'", [imp.pk]

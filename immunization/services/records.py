@@ -201,8 +201,13 @@ def record_verify(
     corrections: dict[str, Any] | None = None,
     extras: Extras | None = None,
     request: HttpRequest | None = None,
+    acknowledge_problems: bool = False,
 ) -> VaccinationRecord:
-    """Confirm a pending record against the original, correcting fields if the keying was wrong."""
+    """Confirm a pending record against the original, correcting fields if the keying was wrong.
+
+    A dose the rules find wrong (age, interval) is verified only when the verifier says they saw the
+    problems; it stays flagged on the record either way.
+    """
     _refuse_own(record, by, what="照合", request=request)
     with transaction.atomic():
         current = VaccinationRecord.objects.select_for_update().select_related("resident").get(pk=record.pk)
@@ -220,6 +225,14 @@ def record_verify(
             _apply(current, checked, voucher, extras)
         elif extras is not None:
             _apply_extras_only(current, extras)
+        _flag(current)
+        if current.problems and not acknowledge_problems:
+            raise ValidationError(
+                {
+                    "problems": "規則上の問題があります(" + " / ".join(current.problems) + ")。"
+                    "原票と照らして確認した場合は「問題を確認した」にチェックしてください。"
+                }
+            )
         _mark_verified(current, by)
     return current
 

@@ -167,3 +167,19 @@ def test_survey_history_goes_through_the_same_verification(masters, keyer, verif
         record_verify(record=records[0], by=keyer)
     record_verify(record=records[0], by=verifier)
     assert len(selectors.past_doses(mover)) == 1
+
+
+def test_a_dose_against_the_rules_is_stored_flagged_and_verified_only_knowingly(masters, keyer, verifier):
+    baby = ResidentFactory(birth_date=datetime.date(2024, 10, 1))
+    v = voucher_issue(resident=baby, dose_code="mr_1", issued_on=datetime.date(2025, 3, 1), batch_ref="MR1")
+    batch = entry_batch_create(label="4月返戻", by=keyer)
+    record = record_key(batch=batch, by=keyer, values=keyed(v, masters))  # MR 1期 at six months
+    assert record.rules_checked
+    assert record.problems
+    with pytest.raises(ValidationError) as exc:
+        record_verify(record=record, by=verifier)
+    assert "規則上の問題" in exc.value.message_dict["problems"][0]
+    record_verify(record=record, by=verifier, acknowledge_problems=True)
+    record.refresh_from_db()
+    assert record.status == "verified"
+    assert record.problems

@@ -230,3 +230,27 @@ def test_not_eligible_is_flagged_when_the_rules_say_so(masters, importer, monkey
     assert record.status == "verified"
     assert record.problems == [flagged.detail]
     assert record.rules_checked
+
+
+def test_same_dose_twice_in_one_file_and_a_mover_in_after_the_date(masters, importer):
+    twice = child()
+    first = issue(twice, batch="A")
+    second = issue(twice, batch="B")  # e.g. a reissued paper that was not voided
+    mover = child(became_resident_on=datetime.date(2025, 5, 1), became_resident_reason="転入")
+    v_mover = issue(mover)
+    rows = [line(first, masters), line(second, masters, vaccinated_on="20250412"), line(v_mover, masters)]
+    imp = punch_import(data=punch.render(rows), file_name="m.csv", by=importer)
+    got = dict(imp.lines.values_list("line_no", "category"))
+    assert got == {2: "new", 3: "conflict", 4: "not_resident"}
+    assert imp.lines.get(line_no=3).detail == "同じファイルの2行目と同じ接種です"
+    assert "住民となった日 2025-05-01" in imp.lines.get(line_no=4).detail
+
+
+def test_claims_count_verified_doses_per_institution_and_month(masters, importer):
+    from immunization import selectors
+
+    rows = [line(issue(child()), masters) for _ in range(3)]
+    punch_import(data=punch.render(rows), file_name="c.csv", by=importer)
+    claims = list(selectors.claims_by_institution(year=2025, month=4))
+    assert [(c["institution__code"], c["dose_code"], c["doses"]) for c in claims] == [("2310001", "mr_1", 3)]
+    assert list(selectors.claims_by_institution(year=2025, month=5)) == []

@@ -134,3 +134,27 @@ def test_movein_list_and_menu_by_role(staff_client):
     assert "ロット番号検索" in home
     assert "接種券パンチ入力" not in home
     assert clerk.get("/immunization/entry/").status_code == 403
+
+
+def test_invalid_keying_is_audited_without_the_values(staff_client, masters, voucher):
+    entry, _ = staff_client(roles.ENTRY)
+    batch_url = entry.post("/immunization/entry/", {"label": "x", "mode": "verify", "source": "voucher"})["Location"]
+    entry.post(batch_url, keyed(voucher, masters, lot_no="NOPE9"))
+    record = AuditRecord.objects.get(outcome="invalid")
+    assert record.additional_data["fields"] == ["lot_no"]
+    assert "NOPE9" not in str(record.additional_data)
+
+
+def test_counter_reissues_a_lost_voucher_from_the_resident_page(staff_client, voucher):
+    clerk, _ = staff_client(roles.CLERK)
+    page = clerk.get(f"/residents/{voucher.resident.pk}/").content.decode()
+    assert voucher.number in page
+    clerk.post(f"/immunization/vouchers/{voucher.pk}/reissue/", {"reason": "紛失"})
+    voucher.refresh_from_db()
+    assert voucher.status == "voided"
+    assert voucher.replaced_by.status == "issued"
+    verifier, _ = staff_client(roles.VERIFIER)
+    assert (
+        verifier.post(f"/immunization/vouchers/{voucher.replaced_by.pk}/reissue/", {"reason": "x"}).status_code == 403
+    )
+    assert "照合待ちの入力" in verifier.get("/").content.decode()

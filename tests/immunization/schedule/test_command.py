@@ -15,8 +15,17 @@ def run(*args):
 
 def test_json_has_one_entry_per_dose_with_status_dates_and_reason():
     out = run(
-        "--birth-date", "2025-06-10", "--on", "2026-06-20", "--sex", "M",
-        "--dose", "dpt_ipv_hib_1i1:2025-08-20", "--dose", "mr_1:2026-06-15", "--json",
+        "--birth-date",
+        "2025-06-10",
+        "--on",
+        "2026-06-20",
+        "--sex",
+        "M",
+        "--dose",
+        "dpt_ipv_hib_1i1:2025-08-20",
+        "--dose",
+        "mr_1:2026-06-15",
+        "--json",
     )
     data = json.loads(out)
     doses = {d["code"]: d for d in data["doses"]}
@@ -37,8 +46,23 @@ def test_json_has_one_entry_per_dose_with_status_dates_and_reason():
 def test_list_codes_uses_the_reference_codes():
     out = run("--list-codes")
     codes = [line.split("\t")[0] for line in out.splitlines()]
-    for code in ("mr_1", "mr_2", "bcg", "hepb_1", "hepb_3", "rota1_1", "dpt_ipv_hib_1i1", "dpt_ipv_hib_1b",
-                 "varicella_1", "je_1i1", "hpv9_1", "flu_elderly", "ppv_elderly", "hz_live", "hz_rzv_1"):
+    for code in (
+        "mr_1",
+        "mr_2",
+        "bcg",
+        "hepb_1",
+        "hepb_3",
+        "rota1_1",
+        "dpt_ipv_hib_1i1",
+        "dpt_ipv_hib_1b",
+        "varicella_1",
+        "je_1i1",
+        "hpv9_1",
+        "flu_elderly",
+        "ppv_elderly",
+        "hz_live",
+        "hz_rzv_1",
+    ):
         assert code in codes
 
 

@@ -290,3 +290,10 @@ def test_rsv_maternal_cannot_be_judged_from_a_birth_date():
     r = fc(D(1995, 5, 1), D(2026, 5, 1))
     assert r["rsv_maternal"].status == "not_applicable"
     assert "妊娠" in r["rsv_maternal"].reason
+
+
+def test_sex_may_be_given_as_register_code_or_letter():
+    for girl in ("2", "F", "女"):
+        assert fc(D(2014, 4, 1), D(2025, 4, 1), sex=girl)["hpv9_1"].status == "due"
+    for boy in ("1", "M", "男"):
+        assert fc(D(2014, 4, 1), D(2025, 4, 1), sex=boy)["hpv9_1"].status == "not_applicable"
