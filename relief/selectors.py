@@ -3,14 +3,34 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from .access import ACCESS, claims_for_user
-from .models import Claim
+from .access import ACCESS, claims_for_user, is_supervisor
+from .models import Claim, ClaimUserObjectPermission
 
 
-def claim_list(user: Any, *, state: str = "", q: str = "", past_deadline: bool = False) -> QuerySet[Claim]:
+def _workers_of() -> Prefetch:
+    return Prefetch(
+        "user_perms",
+        queryset=ClaimUserObjectPermission.objects.filter(permission__codename="change_claim")
+        .select_related("user")
+        .order_by("user__username"),
+        to_attr="workers",
+    )
+
+
+def claim_list(
+    user: Any, *, state: str = "", q: str = "", past_deadline: bool = False, unassigned: bool = False
+) -> QuerySet[Claim]:
+    """Claims the user may see; the supervisor also sees who handles each (and can find the unassigned)."""
     qs = claims_for_user(user)
+    if is_supervisor(user):
+        qs = qs.prefetch_related(_workers_of())
+        if unassigned:
+            handled = ClaimUserObjectPermission.objects.filter(
+                content_object=OuterRef("pk"), permission__codename="change_claim"
+            )
+            qs = qs.filter(~Exists(handled))
     if state:
         qs = qs.filter(state=state)
     if past_deadline:

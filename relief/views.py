@@ -56,7 +56,10 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     state = state if state in State.values else ""
     q = request.GET.get("q", "").strip()[:50]
     late = request.GET.get("late") == "1"
-    paginator = Paginator(selectors.claim_list(request.user, state=state, q=q, past_deadline=late), PAGE_SIZE)
+    unassigned = request.GET.get("unassigned") == "1"
+    paginator = Paginator(
+        selectors.claim_list(request.user, state=state, q=q, past_deadline=late, unassigned=unassigned), PAGE_SIZE
+    )
     page = paginator.get_page(request.GET.get("page"))
     access_record(
         event=Event.SEARCH,
@@ -65,7 +68,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         purpose=services.PURPOSE,
         detail={
             "list": "relief_claims",
-            "criteria": {"state": state, "q": q, "late": late},
+            "criteria": {"state": state, "q": q, "late": late, "unassigned": unassigned},
             "result_count": paginator.count,
         },
     )
@@ -78,6 +81,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "q": q,
             "late": late,
+            "unassigned": unassigned,
             "supervisor": is_supervisor(request.user),
         },
     )

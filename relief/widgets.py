@@ -8,8 +8,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .access import ACCESS, claims_for_user
-from .models import Claim, Payment, State
+from .access import ACCESS, claims_for_user, is_supervisor
+from .models import Claim, ClaimUserObjectPermission, Payment, State
 
 
 def home_widget(request: Any) -> str:
@@ -24,6 +24,13 @@ def home_widget(request: Any) -> str:
         "due_payments": Payment.objects.filter(
             claim__in=mine, status=Payment.Status.SCHEDULED, due_on__lte=timezone.localdate()
         ).count(),
+        "unassigned": mine.exclude(
+            pk__in=ClaimUserObjectPermission.objects.filter(permission__codename="change_claim").values(
+                "content_object_id"
+            )
+        ).count()
+        if is_supervisor(user)
+        else None,
     }
     return render_to_string("relief/_home_widget.html", context, request=request)
 

@@ -149,3 +149,18 @@ def test_resident_page_shows_only_a_count_and_only_to_relief_staff(worker, staff
     clerk_page = clerk.get(f"/residents/{claim.resident.pk}/").content.decode()
     assert "救済申請" not in clerk_page
     assert "アナフィラキシー" not in clerk_page
+
+
+@pytest.mark.django_db
+def test_supervisor_sees_who_handles_each_claim_and_finds_the_unassigned(lead, worker):
+    client, _ = lead
+    _, staff = worker
+    handled, orphan = ClaimFactory(), ClaimFactory()
+    assign(handled, staff)
+    listing = client.get("/relief/").content.decode()
+    assert staff.username in listing
+    assert "未割当" in listing
+    only = client.get("/relief/", {"unassigned": "1"}).content.decode()
+    assert orphan.claim_no in only
+    assert handled.claim_no not in only
+    assert "担当者未割当 1 件" in client.get("/").content.decode()
