@@ -86,7 +86,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("integration.network_inquiry")
 def inquiry_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
     resident = resident_get_for_user(request.user, resident_pk)
-    form = InquiryForm(request.POST)
+    form = InquiryForm(request.POST, prefix="inquiry")
     if not form.is_valid():
         return HttpResponseBadRequest("照会項目と事務を選んでください。")
     try:
@@ -212,7 +212,7 @@ def resident_panel(request: HttpRequest, resident) -> str:  # type: ignore[no-un
         "integration/_resident_panel.html",
         {
             "resident": resident,
-            "form": InquiryForm(),
+            "form": InquiryForm(prefix="inquiry"),
             "recent": recent,
             "linked": hasattr(resident, "number_link"),
         },

@@ -155,13 +155,17 @@ def test_inquiry_from_the_resident_page_and_refusal_of_unpermitted_item(staff_cl
 
     resp = client.post(
         f"/integration/residents/{resident.pk}/inquiries/",
-        {"item": "vaccination_history", "business": "予防接種記録の管理", "purpose": "転入者の接種歴"},
+        {
+            "inquiry-item": "vaccination_history",
+            "inquiry-business": "予防接種記録の管理",
+            "inquiry-purpose": "転入者の接種歴",
+        },
         follow=True,
     )
     assert "豊田市" in resp.content.decode()
     refused = client.post(
         f"/integration/residents/{resident.pk}/inquiries/",
-        {"item": "local_tax", "business": "健康被害の救済"},
+        {"inquiry-item": "local_tax", "inquiry-business": "健康被害の救済"},
         follow=True,
     )
     assert "照会許可用照合リストにない照会です" in refused.content.decode()
