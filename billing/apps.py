@@ -17,18 +17,9 @@ class BillingConfig(AppConfig):
 
 
 def _register_notice_hook() -> None:
-    """Tell notices how to print the co-payment class, when the notices app offers the hook."""
-    try:
-        from notices import hooks  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    lookup = getattr(hooks, "COPAYMENT_CLASS_LOOKUP", None)
-    from .selectors import copayment_class_for_notice
+    """Tell notices how to print the co-payment class on B-class vouchers (notices cannot import billing)."""
+    from notices import hooks
 
-    if isinstance(lookup, list):
-        if copayment_class_for_notice not in lookup:
-            lookup.append(copayment_class_for_notice)
-    elif isinstance(lookup, dict):
-        lookup["billing"] = copayment_class_for_notice
-    elif hasattr(hooks, "COPAYMENT_CLASS_LOOKUP"):
-        hooks.COPAYMENT_CLASS_LOOKUP = copayment_class_for_notice
+    from .selectors import copayment_classes_for_notice
+
+    hooks.COPAYMENT_CLASS_LOOKUP = copayment_classes_for_notice

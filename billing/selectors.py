@@ -11,7 +11,7 @@ from django.utils import timezone
 from residents.models import Resident
 
 from .models import Consent, CopaymentDecision, DecisionRun, FeeSchedule
-from .vaccines import VACCINE_CHOICES, fiscal_year_of
+from .vaccines import VACCINE_CHOICES, fiscal_year_of, vaccine_of_dose
 
 
 def consents_of(resident: Resident) -> QuerySet[Consent]:
@@ -65,14 +65,26 @@ def fee_schedules(fiscal_year: int | None = None) -> QuerySet[FeeSchedule]:
     return qs.order_by("dose_code", "valid_from")
 
 
-def copayment_class_for_notice(resident: Any, dose_code: str, on: datetime.date | None = None) -> str:
-    """For notices and vouchers: "免除" or "自己負担あり" ("" for doses without a co-payment)."""
-    from .services import copayment_class_on
+def copayment_classes_for_notice(resident_ids: list[int], code: str, on: datetime.date) -> dict[int, str]:
+    """The notices hook (notices.hooks.COPAYMENT_CLASS_LOOKUP): one query for a whole chunk of targets.
 
-    on = on or timezone.localdate()
-    resident_id = getattr(resident, "pk", resident)
-    cls = copayment_class_on(resident_id=int(resident_id), dose_code=dose_code, on=on)
-    return {"exempt": "免除", "charged": "自己負担あり"}.get(cls or "", "")
+    `code` is a vaccine or dose code (hz_rzv and hz_live share the "hz" decision). Residents without a
+    decision are left out, so their vouchers print 要確認 until the decision exists.
+    """
+    from django.db import connection
+
+    group = vaccine_of_dose(code) or ("hz" if code.startswith("hz_") else None)
+    if group is None or not resident_ids:
+        return {}
+    with connection.cursor() as cur:
+        cur.execute(
+            """SELECT DISTINCT ON (resident_id) resident_id, exempt FROM billing_copaymentdecision
+               WHERE resident_id = ANY(%s) AND vaccine = %s AND fiscal_year = %s
+                 AND effective_from <= %s AND (effective_to IS NULL OR effective_to >= %s)
+               ORDER BY resident_id, decided_at DESC, id DESC""",
+            [list(resident_ids), group, fiscal_year_of(on), on, on],
+        )
+        return {rid: "免除" if exempt else "自己負担あり" for rid, exempt in cur.fetchall()}
 
 
 def current_fiscal_year() -> int:

@@ -317,12 +317,13 @@ def test_season_population_by_fiscal_year_end_age(clerk, birth, vaccine, include
     assert CopaymentDecision.objects.filter(resident=r, vaccine=vaccine).exists() is included
 
 
-def test_notices_get_the_class_in_force(elder, clerk):
-    from billing.selectors import copayment_class_for_notice
+def test_notices_print_the_class_in_force_and_to_confirm_without_a_decision(elder, clerk):
+    from notices.hooks import copayment_classes
 
     me = elder("非課税")
+    other = elder("課税")
     ConsentFactory(resident=me)
     decide(me, clerk)
-    assert copayment_class_for_notice(me, "flu_elderly", datetime.date(2026, 11, 1)) == "免除"
-    assert copayment_class_for_notice(me, "covid_elderly", datetime.date(2026, 11, 1)) == "自己負担あり"
-    assert copayment_class_for_notice(me, "mr_1", datetime.date(2026, 11, 1)) == ""
+    on = datetime.date(2026, 11, 1)
+    assert copayment_classes([me.pk, other.pk], "flu_elderly", on) == {me.pk: "免除", other.pk: "要確認"}
+    assert copayment_classes([me.pk], "mr", on) == {me.pk: "要確認"}

@@ -35,3 +35,11 @@ def log_in(live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _patient_assertions():
+    # a 2-core CI machine busy with the live server and PostgreSQL: allow 15 s before an assertion fails
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)

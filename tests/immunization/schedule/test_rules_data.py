@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from immunization import bench
+from immunization.schedule import bench
 from immunization.models import Dose, EligibilityWindow
 from immunization.schedule import forecast
 from immunization.schedule.rules import invalidate
