@@ -11,6 +11,7 @@ MYNUMBER = "番号利用事務従事者"
 ENTRY = "入力担当"
 VERIFIER = "照合担当"
 RELIEF = "健康被害救済担当"
+RELIEF_LEAD = "健康被害救済責任者"
 AUDITOR = "監査担当"
 ADMIN = "システム管理者"
 CONTRACTOR = "委託事業者"
@@ -19,6 +20,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     CLERK: [
         "residents.view_register",
         "immunization.view_schedule",
+        "notices.view_noticebatch",
+        "notices.manage_batch",
+        "notices.download_printfile",
     ],
     MYNUMBER: [
         "residents.view_register",
@@ -35,6 +39,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     RELIEF: [
         "residents.view_register",
+        "relief.access_relief",
+    ],
+    # relief supervisor: every claim, assignment of workers, rates, the finance CSV
+    RELIEF_LEAD: [
+        "residents.view_register",
+        "relief.access_relief",
+        "relief.supervise_claims",
+        "relief.export_payments",
+        "relief.manage_rates",
+        "integration.network_inquiry",  # the public-funds account lookup goes through the network
     ],
     AUDITOR: [
         "audit.view_access_log",
@@ -50,9 +64,35 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_group",
         "auth.change_group",
         "auth.view_permission",
+        # recurring notice batches (django-celery-beat schedules) are edited in the console
+        "django_celery_beat.view_periodictask",
+        "django_celery_beat.change_periodictask",
+        "django_celery_beat.add_periodictask",
+        "django_celery_beat.view_crontabschedule",
+        "django_celery_beat.add_crontabschedule",
+        "django_celery_beat.change_crontabschedule",
     ],
     CONTRACTOR: [],
 }
+
+# billing: 予防接種担当 decides co-payments and runs claims; 入力担当 keys consents, 照合担当 verifies them;
+# the system administrator keeps the fee schedules (reference data).
+ROLE_PERMISSIONS[CLERK] += [
+    "billing.view_consent",
+    "billing.view_copaymentdecision",
+    "billing.decide_copayment",
+    "billing.view_feeschedule",
+    "billing.view_claim",
+    "billing.run_claims",
+    "billing.export_claims",
+]
+ROLE_PERMISSIONS[ENTRY] += ["billing.view_consent", "billing.add_consent"]
+ROLE_PERMISSIONS[VERIFIER] += ["billing.view_consent", "billing.verify_consent"]
+ROLE_PERMISSIONS[ADMIN] += [
+    "billing.view_feeschedule",
+    "billing.add_feeschedule",
+    "billing.change_feeschedule",
+]
 
 ALL_ROLES = list(ROLE_PERMISSIONS)
 

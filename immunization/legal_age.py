@@ -74,16 +74,27 @@ def describe_offset(o: Offset | str) -> str:
     return "".join(parts)
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _last_day(year: int, month: int) -> int:
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _MONTH_DAYS[month - 1]
+
+
 def add_months_clamped(d: datetime.date, months: int) -> tuple[datetime.date, bool]:
     """The same day `months` later, or that month's last day; the flag says whether it was clamped."""
     total = d.year * 12 + (d.month - 1) + months
     year, month0 = divmod(total, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    if d.day > last:
-        return datetime.date(year, month0 + 1, last), True
+    if d.day > 28:
+        last = _last_day(year, month0 + 1)
+        if d.day > last:
+            return datetime.date(year, month0 + 1, last), True
     return datetime.date(year, month0 + 1, d.day), False
 
 
+@lru_cache(maxsize=65536)  # a forecast asks the same few ages of one birth date many times
 def reach_date(birth: datetime.date, offset: Offset | str) -> datetime.date:
     """The day a person born on `birth` reaches the age `offset` (生後N月/N歳に至った日).
 

@@ -36,23 +36,29 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def grouped(forecasts: list[schedule.DoseForecast]) -> list[dict]:
-    """Forecasts grouped by vaccine for the screens (the order of the schedule table)."""
-    out = []
+SOON = datetime.timedelta(days=365)
+
+
+def grouped(forecasts: list[schedule.DoseForecast], on: datetime.date) -> dict[str, list[dict]]:
+    """Forecasts grouped by vaccine (the order of the schedule table), split into the vaccines that
+    matter now — a dose due, overdue or possible within a year — and the rest (done, over, not for this
+    person, or years away), which the screens fold away."""
+    current, other = [], []
     for code, items in groupby(forecasts, key=lambda f: f.vaccine_code):
         items = list(items)
-        statuses = {f.status for f in items}
-        out.append(
-            {
-                "code": code,
-                "name": items[0].vaccine_name,
-                "vaccine_class": items[0].vaccine_class,
-                "doses": [{"f": f, "badge": STATUS_BADGE[f.status]} for f in items],
-                "inactive": statuses <= {schedule.NOT_APPLICABLE, schedule.EXPIRED},
-                "attention": bool(statuses & {schedule.DUE, schedule.OVERDUE}),
-            }
+        now = any(
+            f.status in (schedule.DUE, schedule.OVERDUE)
+            or (f.status == schedule.UPCOMING and f.earliest is not None and f.earliest <= on + SOON)
+            for f in items
         )
-    return out
+        group = {
+            "code": code,
+            "name": items[0].vaccine_name,
+            "vaccine_class": items[0].vaccine_class,
+            "doses": [{"f": f, "badge": STATUS_BADGE[f.status]} for f in items],
+        }
+        (current if now else other).append(group)
+    return {"current": current, "other": other}
 
 
 @require_GET
@@ -100,7 +106,8 @@ def schedule_calculator(request: HttpRequest) -> HttpResponse:
                 history=data["history"],
                 on=data["on"],
                 conditions=frozenset(data["conditions"]),
-            )
+            ),
+            data["on"],
         )
     status = 400 if request.GET.get("birth_date") is not None and not form.is_valid() else 200
     return render(
@@ -124,12 +131,36 @@ def resident_forecast_panel(request: HttpRequest, resident) -> str:  # type: ign
         return ""
     history, source_ok = _past_doses(resident)
     on = _today()
-    result = grouped(schedule.forecast(birth_date=resident.birth_date, sex=resident.sex, history=history, on=on))
-    active = [g for g in result if not g["inactive"]]
+    result = grouped(schedule.forecast(birth_date=resident.birth_date, sex=resident.sex, history=history, on=on), on)
     return render_to_string(
         "immunization/schedule/_resident_panel.html",
-        {"resident": resident, "groups": active, "on": on, "history_available": source_ok, "count": len(history)},
+        {
+            "resident": resident,
+            "result": result,
+            "on": on,
+            "history_available": source_ok,
+            "count": len(history),
+            "disability_hint": _disability_hint(resident, on),
+        },
         request=request,
+    )
+
+
+def _disability_hint(resident, on: datetime.date) -> str:  # type: ignore[no-untyped-def]
+    """60–64-year-olds are eligible for B類 vaccines only with a 1級-equivalent cardiac, renal, respiratory or
+    HIV disability. The register knows the certificate's grade, not the organ: say so rather than guess."""
+    from immunization.legal_age import age_years
+    from residents.selectors import status_as_of
+
+    if not 60 <= age_years(resident.birth_date, on) <= 64:
+        return ""
+    status = status_as_of(resident, "disability", on)
+    if status is None or not status.code.startswith("身体1級"):
+        return ""
+    return (
+        f"障害者手帳({status.code})があります。心臓・腎臓・呼吸器の機能またはHIVによる免疫の機能の障害であれば、"
+        "高齢者インフルエンザ・新型コロナ・肺炎球菌(HIVは帯状疱疹も)の定期接種の対象です。"
+        "「接種時期の計算」で要件を指定して確認してください。"
     )
 
 

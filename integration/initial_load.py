@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.copy import QueuedLibpqWriter
 
 from residents import mynumber as mn
 from residents.kana import address_key, normalize_kana, normalize_text
@@ -164,7 +165,9 @@ def _check(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[tuple], list[Li
 
 
 def _copy(cur: Any, table: str, columns: tuple[str, ...], rows: Any) -> None:
-    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    # A queued writer sends the data from a thread: the server indexes while Python builds rows.
+    raw = cur.cursor  # the psycopg cursor under Django's wrapper (whose debug copy() takes no writer)
+    with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
         for row in rows:
             copy.write_row(row)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -268,3 +268,71 @@ def provision_decide(
 def item_name(code: str) -> str:
     item = PERMITTED_INQUIRIES.get(code) or PROVISION_ITEMS.get(code)
     return item.name if item else code
+
+
+def copies_refresh_vaccination_history(*, chunk: int = 2000) -> int:
+    """Re-register the 副本 of vaccination history for every linked person from the verified records
+    (immunization), so automatic answers reflect what the city holds. Returns copies written."""
+    from immunization.selectors import verified
+
+    written = 0
+    links = NumberLink.objects.order_by("resident_id").values_list("resident_id", flat=True)
+    ids = list(links)
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        history: dict[int, list[dict[str, str]]] = {i: [] for i in part}
+        rows = (
+            verified()
+            .filter(resident_id__in=part, vaccinated_on__isnull=False)
+            .order_by("resident_id", "vaccinated_on", "id")
+            .values_list("resident_id", "dose_code", "vaccinated_on")
+        )
+        for resident_id, code, on in rows:
+            history[resident_id].append({"vaccine": code, "dose": "", "date": on.isoformat(), "city": "岡崎市"})
+        with transaction.atomic():
+            existing = {
+                c.resident_id: c
+                for c in ProvidedCopy.objects.filter(item_code="vaccination_history", resident_id__in=part)
+            }
+            now = timezone.now()
+            for resident_id, records in history.items():
+                payload = {"records": records}
+                copy = existing.get(resident_id)
+                if copy is None:
+                    ProvidedCopy.objects.create(
+                        item_code="vaccination_history", resident_id=resident_id, payload=payload, registered_at=now
+                    )
+                elif copy.payload != payload:
+                    copy.payload = payload
+                    copy.registered_at = now
+                    copy.save(update_fields=["payload", "registered_at"])
+                else:
+                    continue
+                written += 1
+    return written
+
+
+def links_sync(*, chunk: int = 5000) -> int:
+    """Register at the intermediate server every person whose My Number has no link yet, or whose
+    number changed since (a nightly job; the adapters also link on first use). Returns links written."""
+    from audit.services import access_record_bulk
+
+    written = 0
+    while True:
+        todo = list(
+            Resident.objects.filter(mynumber__isnull=False)
+            .exclude(number_link__isnull=False, number_link__mynumber_blind_index=models.F("mynumber__blind_index"))
+            .order_by("id")[:chunk]
+        )
+        if not todo:
+            return written
+        with transaction.atomic():
+            for resident in todo:
+                link_ensure(resident=resident)
+            access_record_bulk(
+                event=Event.MYNUMBER_USE,
+                actor=None,
+                subjects=[_subject(r) for r in todo],
+                purpose="中間サーバーへの紐付け登録",
+            )
+        written += len(todo)

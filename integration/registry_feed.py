@@ -227,11 +227,13 @@ def _given(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     return {n: values[n] for n in names if values[n] not in ("", None)}
 
 
-def apply(changes: list[Change], run: FeedRun) -> Result:
-    """Apply a checked plan (inside the caller's transaction)."""
+def apply(changes: list[Change], run: FeedRun, actor: Any = None) -> Result:
+    """Apply a checked plan (inside the caller's transaction), set-based through RegisterBatch."""
     result = Result(records=len(changes))
     atenas = {c.atena_no for c in changes if c.action == "apply"}
-    people = {r.atena_no: r for r in Resident.objects.select_related("household").filter(atena_no__in=atenas)}
+    batch = registry.RegisterBatch(
+        {r.atena_no: r for r in Resident.objects.select_related("household").filter(atena_no__in=atenas)}
+    )
     events: list[AppliedEvent] = []
     cursor: dict[str, int] = {}
     for c in changes:
@@ -249,50 +251,41 @@ def apply(changes: list[Change], run: FeedRun) -> Result:
             )
             events.append(_event(c, run, AppliedEvent.Outcome.STALE))
             continue
-        v = c.values
-        person = people.get(c.atena_no)
-        t = c.event_type
+        v, t, a = c.values, c.event_type, c.atena_no
         if t in ("10", "11"):
-            person = registry.resident_register(
-                atena_no=c.atena_no,
+            batch.register(
+                atena_no=a,
                 household_no=v["household_no"],
                 head_name=v["head_name"],
                 fields=_given(v, PERSON_FIELDS),
                 became_resident_on=c.event_date,
                 reason=EVENT_TYPES[t],
             )
-            people[c.atena_no] = person
         elif t == "20":
-            registry.resident_move_out(resident=person, on=c.event_date, next_address=v["next_address"])
+            batch.cease(
+                a, status=Resident.Status.MOVED_OUT, on=c.event_date, reason="転出", next_address=v["next_address"]
+            )
         elif t == "21":
-            registry.resident_record_death(resident=person, on=c.event_date)
+            batch.cease(a, status=Resident.Status.DECEASED, on=c.event_date, reason="死亡")
         elif t == "22":
-            registry.resident_delete_ex_officio(resident=person, on=c.event_date)
+            batch.cease(a, status=Resident.Status.DELETED, on=c.event_date, reason="職権消除")
         elif t == "30":
-            registry.resident_change_address(resident=person, **{n: v[n] for n in ADDRESS_FIELDS})
+            batch.change_address(a, {n: v[n] for n in ADDRESS_FIELDS})
         elif t == "31":
-            registry.resident_change(
-                resident=person, changes=_given(v, ("name", "name_kana", "alias_name", "alias_kana", "alpha_name"))
-            )
+            batch.change(a, _given(v, ("name", "name_kana", "alias_name", "alias_kana", "alpha_name")))
         elif t == "32":
-            registry.resident_change_household(
-                resident=person,
-                household_no=v["household_no"],
-                head_name=v["head_name"],
-                relations=_given(v, RELATION_FIELDS),
-            )
+            batch.change_household(a, v["household_no"], v["head_name"], _given(v, RELATION_FIELDS))
         elif t == "33":
-            registry.resident_change(resident=person, changes={n: v[n] for n in RELATION_FIELDS})
+            batch.change(a, {n: v[n] for n in RELATION_FIELDS})
         elif t == "40":
-            registry.resident_change(resident=person, changes=_given(v, PERSON_FIELDS))
+            batch.change(a, _given(v, PERSON_FIELDS))
             if v["household_no"]:
-                registry.resident_change_household(
-                    resident=person, household_no=v["household_no"], head_name=v["head_name"]
-                )
+                batch.change_household(a, v["household_no"], v["head_name"], {})
         result.applied += 1
-        result.touched.add(c.atena_no)
-        cursor[c.atena_no] = max(cursor.get(c.atena_no, 0), c.seq)
+        result.touched.add(a)
+        cursor[a] = max(cursor.get(a, 0), c.seq)
         events.append(_event(c, run, AppliedEvent.Outcome.APPLIED))
+    batch.write(actor=actor)
     AppliedEvent.objects.bulk_create(events, batch_size=2000)
     if cursor:
         RegistryCursor.objects.bulk_create(

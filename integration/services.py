@@ -98,7 +98,7 @@ def _check_and_apply(
                 unchanged=actions.count("unchanged"),
                 stale=actions.count("stale"),
             ), []
-        return registry_feed.apply(changes, run=run), []
+        return registry_feed.apply(changes, run=run, actor=run.actor), []
     fmt = status_feed.STATUS_FORMATS[source.code]
     planned, errors = status_feed.plan(fmt, rows)
     if errors:

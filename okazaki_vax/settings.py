@@ -7,6 +7,7 @@ Development and tests read `.env` (written by `make` with random keys on first u
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -216,3 +217,40 @@ ADAPTERS = {
 # the real 中間サーバー / 住基ネット connectors are deliberately not built (see integration/simulator.py).
 INTEGRATION_NATIONAL_SIDE = env.str("INTEGRATION_NATIONAL_SIDE", default="simulator")
 INTEGRATION_INBOX = Path(env.str("INTEGRATION_INBOX", default=str(BASE_DIR / "var" / "feeds")))
+
+# notices: WeasyPrint logs every page at INFO; keep its warnings (a missing font or harfbuzz-subset) only.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+LOGGING["loggers"]["weasyprint.progress"] = {"level": "WARNING"}
+
+# notices (notice batches). DV-protected people: "protected" = mail to the protected address in their DV
+# status (held when it has none); "hold" = always held for manual handling. Never the registered address.
+NOTICE_DV_POLICY = env.str("NOTICE_DV_POLICY", default="protected")
+NOTICE_CHUNK_SIZE = env.int("NOTICE_CHUNK_SIZE", default=100)  # notices per print file (measured: bench)
+NOTICE_CHUNK_LEASE_S = env.int("NOTICE_CHUNK_LEASE_S", default=300)  # a claimed chunk older than this is redone
+NOTICE_CHUNK_MAX_ATTEMPTS = 3
+# a pending chunk whose message may have died with a worker (Redis redelivers only after the 1 h visibility
+# timeout) is sent again after this long; a duplicate is harmless (compare-and-set claim)
+NOTICE_PENDING_REQUEUE_S = env.int("NOTICE_PENDING_REQUEUE_S", default=3600)
+NOTICE_QUEUE = env.str("NOTICE_QUEUE", default="celery")
+NOTICE_PREVIEW_NOTICES = 3
+NOTICE_RECENT_DAYS_DEFAULT = 30
+NOTICE_SENDER = {
+    "name": "岡崎市保健所 保健予防課 予防接種係",
+    "address": "〒444-0827 愛知県岡崎市若宮町2丁目1番地1",
+    "tel": "0564-23-6714",
+}
+NOTICE_CLINIC_LIST_URL = env.str(
+    "NOTICE_CLINIC_LIST_URL", default="https://www.city.okazaki.lg.jp/1100/1107/1146/p017817.html"
+)
+
+# Periodic jobs (django-celery-beat copies these into its tables, where the administrator can edit them)
+CELERY_BEAT_SCHEDULE = {
+    # integration: the linkage platform's files are polled every 5 minutes
+    "integration-feeds-poll": {"task": "integration.tasks.feeds_poll", "schedule": 300.0},
+    "integration-copies-refresh": {"task": "integration.tasks.copies_refresh", "schedule": 24 * 3600.0},
+    "integration-links-sync": {"task": "integration.tasks.links_sync", "schedule": 24 * 3600.0},
+    # billing: redo co-payment decisions whose statuses or consents changed, after the night's feeds
+    "billing-redecide-changed": {"task": "billing.tasks.redecide_changed_task", "schedule": crontab(hour=6, minute=30)},
+    # notices: re-queues chunks whose worker died and finishes batches whose chunks are all done
+    "notices-sweep": {"task": "notices.tasks.sweep", "schedule": 60.0},
+}

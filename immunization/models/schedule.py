@@ -79,6 +79,7 @@ class Dose(models.Model):
     class Recurrence(models.TextChoices):
         ONCE = "once", "1回限り"
         PER_FY = "per_fy", "年度ごとに1回"
+        PER_PREGNANCY = "per_pregnancy", "妊娠ごとに1回"
 
     class SexRule(models.TextChoices):
         ANY = "", "男女とも"
@@ -88,8 +89,10 @@ class Dose(models.Model):
     code = models.SlugField("接種コード", max_length=30, unique=True)
     vaccine = models.ForeignKey(Vaccine, on_delete=models.PROTECT, related_name="doses", verbose_name="ワクチン")
     label = models.CharField("接種区分", max_length=60)
-    recurrence = models.CharField("回数", max_length=10, choices=Recurrence.choices, default=Recurrence.ONCE)
+    recurrence = models.CharField("回数", max_length=16, choices=Recurrence.choices, default=Recurrence.ONCE)
     sex = models.CharField("性別", max_length=1, choices=SexRule.choices, blank=True, default="")
+    # per_pregnancy: an earlier dose counts only when given less than this long before (a new pregnancy)
+    repeat_after = models.CharField("再接種までの期間", max_length=12, blank=True, validators=[validate_offset])
     sort_order = models.PositiveIntegerField("表示順", default=0)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -58,6 +58,12 @@ CONDITION_LABELS = {
     "rubella_low_antibody": "風しん抗体検査で抗体価が不十分",
 }
 SEX_LABELS = {"1": "男性", "2": "女性"}
+# The register's codes (residents.Resident.Sex: "1" 男, "2" 女); M/F and 男/女 are accepted too.
+_SEX_CODES = {"1": "1", "2": "2", "M": "1", "F": "2", "男": "1", "女": "2"}
+
+
+def normalize_sex(sex: str) -> str:
+    return _SEX_CODES.get((sex or "").strip().upper(), "")
 
 
 @dataclass(frozen=True)
@@ -118,15 +124,39 @@ class _Person:
     # first recorded date per dose code (None = date unknown); all dates per code
     given: dict[str, datetime.date | None] = field(default_factory=dict)
     all_dates: dict[str, list[datetime.date | None]] = field(default_factory=dict)
+    # per-call memo of the legal spans of each dose (they depend only on the person and the rules)
+    spans: dict[tuple[str, int], tuple[list[_Span], str]] = field(default_factory=dict)
+    general: dict[tuple[str, datetime.date], list[tuple[datetime.date, str, str]]] = field(default_factory=dict)
+    # judging one dose already given: a pregnancy window is then taken as met (the clinic checked the weeks)
+    judging: bool = False
 
     @classmethod
-    def make(cls, birth: datetime.date, sex: str, conditions: frozenset[str], history: Sequence[PastDose]) -> _Person:
-        ordered = sorted(history, key=lambda h: (h.given_on is None, h.given_on or datetime.date.min, h.code))
-        p = cls(birth=birth, sex=sex, conditions=conditions, history=ordered)
+    def make(
+        cls,
+        birth: datetime.date,
+        sex: str,
+        conditions: frozenset[str],
+        history: Sequence[PastDose],
+        *,
+        rules: RuleSet,
+        on: datetime.date,
+        judging: bool = False,
+    ) -> _Person:
+        kept = [h for h in history if not _earlier_pregnancy(rules, h, on)]
+        ordered = sorted(kept, key=lambda h: (h.given_on is None, h.given_on or datetime.date.min, h.code))
+        p = cls(birth=birth, sex=normalize_sex(sex), conditions=conditions, history=ordered, judging=judging)
         for h in ordered:
             p.all_dates.setdefault(h.code, []).append(h.given_on)
             p.given.setdefault(h.code, h.given_on)
         return p
+
+
+def _earlier_pregnancy(rules: RuleSet, h: PastDose, on: datetime.date) -> bool:
+    """A once-per-pregnancy dose given long enough before `on` belongs to an earlier pregnancy."""
+    dose = rules.doses.get(h.code)
+    if dose is None or dose.recurrence != "per_pregnancy" or dose.repeat_after is None or h.given_on is None:
+        return False
+    return interval_earliest(h.given_on, dose.repeat_after) <= on
 
 
 @dataclass
@@ -225,12 +255,26 @@ def _person_spans(
     rules: RuleSet, person: _Person, dose: DoseDef, vaccine: VaccineDef, from_fy: int
 ) -> tuple[list[_Span], str]:
     """The person's legal spans for a dose, and why there are none when the list is empty."""
+    key = (dose.code, from_fy)
+    if key not in person.spans:
+        person.spans[key] = _compute_person_spans(rules, person, dose, vaccine, from_fy)
+    return person.spans[key]
+
+
+def _compute_person_spans(
+    rules: RuleSet, person: _Person, dose: DoseDef, vaccine: VaccineDef, from_fy: int
+) -> tuple[list[_Span], str]:
     if dose.sex and person.sex != dose.sex:
         return [], f"{SEX_LABELS.get(dose.sex, '')}のみが対象です"
     out: list[_Span] = []
     reasons: list[str] = []
     started = None
     for w_ in dose.windows:
+        if w_.kind == "pregnancy" and person.judging:
+            start, end = max(person.birth, w_.valid_from or person.birth), w_.valid_to or FAR
+            if start <= end:
+                out.append(_Span(start, end, w_))
+            continue
         if w_.kind == "pregnancy":
             reasons.append(f"{w_.note}(生年月日からは判定できません。妊娠届・母子健康手帳で確認)")
             continue
@@ -260,24 +304,26 @@ def _general_lower(
     rules: RuleSet, person: _Person, vaccine: VaccineDef, on: datetime.date
 ) -> list[tuple[datetime.date, str]]:
     """Earliest days set by doses of *other* vaccines (注射生ワクチン同士は中27日 …), by the rules in force on `on`."""
-    out = []
-    rules_now = [g for g in rules.general if in_force(g.valid_from, g.valid_to, on)]
-    if not rules_now:
-        return out
-    for h in person.history:
-        if h.given_on is None or h.given_on >= on or h.code not in rules.doses:
-            continue
-        other = rules.vaccine_of_dose(h.code)
-        if other.code == vaccine.code:
-            continue
+    key = (vaccine.kind, on)
+    if key not in person.general:
+        # once per kind of vaccine and forecast: (earliest, why, the earlier dose's vaccine)
+        found: list[tuple[datetime.date, str, str]] = []
+        rules_now = [g for g in rules.general if in_force(g.valid_from, g.valid_to, on)]
         for g in rules_now:
-            if g.prev_kind in (other.kind, "any") and g.next_kind in (vaccine.kind, "any"):
+            if g.next_kind not in (vaccine.kind, "any"):
+                continue
+            for h in person.history:
+                if h.given_on is None or h.given_on >= on or h.code not in rules.doses:
+                    continue
+                other = rules.vaccine_of_dose(h.code)
+                if g.prev_kind not in (other.kind, "any"):
+                    continue
                 earliest = interval_earliest(h.given_on, g.min_gap)
                 if earliest > on:
-                    out.append(
-                        (earliest, f"{other.name}({w(h.given_on)}接種)から中{describe_offset(g.min_gap)}以上({g.note})")
-                    )
-    return out
+                    why = f"{other.name}({w(h.given_on)}接種)から中{describe_offset(g.min_gap)}以上({g.note})"
+                    found.append((earliest, why, other.code))
+        person.general[key] = found
+    return [(d, why) for d, why, other in person.general[key] if other != vaccine.code]
 
 
 def _std_span(
@@ -358,9 +404,9 @@ def _evaluate_plan(
     prev_label = ""
     prev_skipped = False
     prev_projected = False
-    prev_unknown = False
     first_date: datetime.date | None = None
     floor: tuple[datetime.date, str] | None = None  # a dose dropped at its deadline: later ones follow it
+    missing = ""  # judging a given dose: an earlier dose that is not in the history
     general = _general_lower(rules, person, vaccine, on)
     fy_on = fiscal_year(on)
     for i, step in enumerate(plan.steps):
@@ -372,15 +418,15 @@ def _evaluate_plan(
             if extra:
                 reason += f"。同じ回の記録がほかに{extra}件あります"
             out.append(_StepEval(step, dose, COMPLETED, reason=reason, given_on=gd))
-            prev_date, prev_label, prev_skipped, prev_projected, prev_unknown = gd, dose.label, False, False, gd is None
+            prev_date, prev_label, prev_skipped, prev_projected = gd, dose.label, False, False
+            missing = ""
             if i == 0:
                 first_date = gd
             continue
 
         ev = _StepEval(step, dose, NOT_APPLICABLE)
         out.append(ev)
-        if i > 0 and not prev_skipped and not prev_projected and prev_date is None and not prev_unknown:
-            ev.missing_prev = out[i - 1].dose.label
+        ev.missing_prev = missing
         spans, na_reason = _person_spans(rules, person, dose, vaccine, fy_on)
         ev.spans = spans
         if not spans:
@@ -473,8 +519,12 @@ def _evaluate_plan(
                 ev.reason = f"標準的な接種期間です({w(std[0])}〜{w(std[1])})。{w(end)}まで"
         if alt_note:
             ev.reason += f"。{alt_note}"
+        if person.judging:
+            # judging a dose already given: a dose missing before it is reported, not imagined on some day
+            missing = missing or dose.label
+            continue
         projected = max(on, start)
-        prev_date, prev_label, prev_skipped, prev_projected, prev_unknown = projected, dose.label, False, True, False
+        prev_date, prev_label, prev_skipped, prev_projected = projected, dose.label, False, True
         if i == 0:
             first_date = projected
     return out
@@ -576,10 +626,17 @@ def _evaluate_vaccine(
                 usable = [x.name for x in others if not (x.new_starts_until and on > x.new_starts_until)]
                 if usable:
                     alt_note = f"{'・'.join(usable)}とのいずれか1つで接種"
+    if not v.plans:
+        blocked = "接種計画が登録されていません(スケジュール表の設定を確認してください)"
     if blocked:
         for code in v.doses:
             dose = rules.doses[code]
-            by_code[code] = _StepEval(_dummy_step(code), dose, NOT_APPLICABLE, reason=blocked)
+            if code in person.given:  # given anyway (a product switched mid-course): shown, never hidden
+                gd = person.given[code]
+                reason = f"{w(gd) or '日付不明で'}接種済み({blocked})"
+                by_code[code] = _StepEval(_dummy_step(code), dose, COMPLETED, reason=reason, given_on=gd)
+            else:
+                by_code[code] = _StepEval(_dummy_step(code), dose, NOT_APPLICABLE, reason=blocked)
     elif any(rules.doses[c].recurrence == "per_fy" for c in v.doses):
         for ev in _evaluate_per_fy(rules, person, v, on):
             by_code[ev.dose.code] = ev
@@ -621,7 +678,7 @@ def forecast(
 ) -> list[DoseForecast]:
     """Every dose of every routine vaccination, with its status on `on` (see the module doc)."""
     rules = get_rules()
-    person = _Person.make(birth_date, sex, frozenset(conditions), history)
+    person = _Person.make(birth_date, sex, frozenset(conditions), history, rules=rules, on=on)
     chosen = _chosen_courses(rules, person)
     out: list[DoseForecast] = []
     for v in rules.vaccines.values():
@@ -655,7 +712,7 @@ def check_dose(
             continue
         if h.given_on is None or h.given_on < given_on or h.given_on == given_on:
             prior.append(h)
-    person = _Person.make(birth_date, sex, frozenset(conditions), prior)
+    person = _Person.make(birth_date, sex, frozenset(conditions), prior, rules=rules, on=given_on, judging=True)
     dose = rules.doses[code]
     v = rules.vaccine_of_dose(code)
     evals = _evaluate_vaccine(rules, person, v, given_on, _chosen_courses(rules, person))

@@ -18,7 +18,8 @@ def dose_choices() -> list[tuple[str, list[tuple[str, str]]] | tuple[str, str]]:
     rules = get_rules()
     groups: list = [("", "― 接種区分 ―")]
     for v in rules.vaccines.values():
-        groups.append((v.name, [(c, f"{rules.doses[c].label}({c})") for c in v.doses]))
+        # the vaccine's name first, so that typing "MR" or "BCG" on the select jumps to it
+        groups.append((v.name, [(c, f"{v.name} {rules.doses[c].label}") for c in v.doses]))
     return groups
 
 
@@ -34,9 +35,18 @@ class HistoryDateField(JapaneseDateField):
 class CalculatorForm(forms.Form):
     """The phone-inquiry calculator: a birth date, a sex, the doses the caller reads from the 母子健康手帳."""
 
-    birth_date = JapaneseDateField(label="生年月日", help_text="例: R7.6.10、2025-06-10")
+    birth_date = JapaneseDateField(
+        label="生年月日",
+        help_text="例: R7.6.10、2025-06-10",
+        widget=forms.TextInput(attrs={"autofocus": True, "size": 14, "maxlength": 20, "autocomplete": "off"}),
+    )
     sex = forms.ChoiceField(label="性別", choices=[("2", "女"), ("1", "男")], initial="2")
-    on = JapaneseDateField(label="基準日", required=False, help_text="空欄なら今日")
+    on = JapaneseDateField(
+        label="基準日",
+        required=False,
+        help_text="空欄なら今日",
+        widget=forms.TextInput(attrs={"size": 14, "maxlength": 20, "autocomplete": "off"}),
+    )
     conditions = forms.MultipleChoiceField(
         label="対象要件", required=False, widget=forms.CheckboxSelectMultiple, choices=list(CONDITION_LABELS.items())
     )
@@ -47,9 +57,19 @@ class CalculatorForm(forms.Form):
         self.rows = max(HISTORY_ROWS, min(rows, MAX_HISTORY_ROWS))
         choices = dose_choices()
         for i in range(self.rows):
-            self.fields[f"dose_{i}"] = forms.ChoiceField(label=f"接種区分{i + 1}", choices=choices, required=False)
+            self.fields[f"dose_{i}"] = forms.ChoiceField(
+                label=f"接種区分{i + 1}",
+                choices=choices,
+                required=False,
+                widget=forms.Select(attrs={"aria-label": f"接種区分{i + 1}"}),
+            )
             self.fields[f"date_{i}"] = HistoryDateField(
-                label=f"接種日{i + 1}", required=False, help_text="不明なら「不明」"
+                label=f"接種日{i + 1}",
+                required=False,
+                help_text="不明なら「不明」",
+                widget=forms.TextInput(
+                    attrs={"size": 14, "maxlength": 20, "autocomplete": "off", "aria-label": f"接種日{i + 1}"}
+                ),
             )
 
     def history_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:

@@ -96,6 +96,7 @@ class DoseDef:
     recurrence: str
     sex: str
     windows: tuple[Window, ...]
+    repeat_after: Offset | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,7 @@ def _load() -> RuleSet:
             recurrence=d.recurrence,
             sex=d.sex,
             windows=tuple(windows.get(d.pk, [])),
+            repeat_after=_off(d.repeat_after),
         )
         doses_by_vaccine.setdefault(d.vaccine_id, []).append(d.code)
     steps: dict[int, list[Step]] = {}

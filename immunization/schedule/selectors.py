@@ -77,12 +77,25 @@ def schedule_table_rows(on: datetime.date) -> list[dict]:
                     "steps": steps,
                 }
             )
-        rows.append({"v": v, "doses": doses, "plans": plans})
+        from immunization.models import Vaccine
+
+        kind = dict(Vaccine.Kind.choices).get(v.kind, v.kind)
+        rows.append({"v": v, "kind": kind, "doses": doses, "plans": plans})
     return rows
 
 
 def general_intervals(on: datetime.date) -> list[dict]:
+    from immunization.models import GeneralInterval
+
+    kinds = dict(GeneralInterval.KINDS)
     return [
-        {"g": g, "dates": _dated(g.valid_from, g.valid_to), "in_force": in_force(g.valid_from, g.valid_to, on)}
+        {
+            "g": g,
+            "prev": kinds.get(g.prev_kind, g.prev_kind),
+            "next": kinds.get(g.next_kind, g.next_kind),
+            "gap": describe_offset(g.min_gap),
+            "dates": _dated(g.valid_from, g.valid_to),
+            "in_force": in_force(g.valid_from, g.valid_to, on),
+        }
         for g in get_rules().general
     ]

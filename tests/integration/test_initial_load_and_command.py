@@ -112,3 +112,19 @@ def test_import_feed_command_prints_counts_and_fails_with_the_report(tmp_path, c
     call_command("import_feed", "--source", "registry", str(dry), "--dry-run")
     assert "検査のみ" in capsys.readouterr().out
     assert not Resident.objects.filter(atena_no="200000092").exists()
+
+
+@pytest.mark.django_db
+def test_feed_token_command_issues_a_token_the_endpoint_accepts(client, capsys):
+    call_command("feed_token", "--source", "registry")
+    token = capsys.readouterr().out.split("Bearer ")[1].strip()
+    message = {"message_id": "T-1", "events": [newborn("200000095", 1)]}
+    ok = client.post(
+        "/integration/api/feeds/registry/events/",
+        json.dumps(message),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert ok.status_code == 200
+    with pytest.raises(CommandError):
+        call_command("feed_token", "--source", "tax")

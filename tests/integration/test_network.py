@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -100,3 +102,49 @@ def test_rejected_answer_sends_a_refusal(numbered_resident, sim, supervisor):
     intermediate.provision_decide(user=supervisor, provision=req, approve=False, note="本人同意なし")
     assert sim.answers_received("REQ-3") == [{"status": "refused"}]
     assert not SimulatorRecord.objects.filter(channel="answer_out", payload__data__benefit="医療費").exists()
+
+
+@pytest.mark.django_db
+def test_vaccination_history_copies_follow_the_verified_records(numbered_resident, sim, mynumber_staff):
+    from tests.factories.accounts import StaffFactory
+    from tests.factories.immunization import RecordFactory
+
+    resident, _ = numbered_resident(16)
+    intermediate.link_ensure(resident=resident)
+    verifier = StaffFactory()
+    RecordFactory(resident=resident, dose_code="mr_1", verified_by=verifier)
+    RecordFactory(resident=resident, dose_code="bcg", verified_by=verifier, vaccinated_on=datetime.date(2024, 9, 1))
+    RecordFactory(resident=resident, dose_code="hepb_1", status="pending", verified_by=None)
+
+    assert intermediate.copies_refresh_vaccination_history() == 1
+    assert intermediate.copies_refresh_vaccination_history() == 0  # unchanged: nothing rewritten
+    link = resident.number_link
+    req = intermediate.provision_receive(
+        request_id="REQ-H",
+        requester="豊田市長",
+        requester_business="予防接種の実施",
+        item_code="vaccination_history",
+        unified_no=link.unified_no,
+    )
+    assert req.status == "auto"
+    answer = sim.answers_received("REQ-H")[0]["data"]["records"]
+    assert [(r["vaccine"], r["date"]) for r in answer] == [("bcg", "2024-09-01"), ("mr_1", "2025-05-10")]
+
+
+@pytest.mark.django_db
+def test_links_sync_links_every_numbered_person_once_and_relinks_a_changed_number(numbered_resident, sim):
+    from residents.models import MyNumber
+    from tests.factories.residents import ResidentFactory, valid_mynumber
+
+    a, _ = numbered_resident(17)
+    b, _ = numbered_resident(18)
+    ResidentFactory()  # no number: no link
+    assert intermediate.links_sync() == 2
+    assert intermediate.links_sync() == 0
+    a.refresh_from_db()
+    assert sim.person_of(a.unified_no) == mn.blind_index(valid_mynumber(17))
+    new = valid_mynumber(19)
+    MyNumber.objects.filter(resident=b).update(blind_index=mn.blind_index(new))
+    assert intermediate.links_sync() == 1
+    b.refresh_from_db()
+    assert sim.person_of(b.unified_no) == mn.blind_index(new)

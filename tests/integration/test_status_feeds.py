@@ -184,3 +184,40 @@ def test_period_ending_before_it_starts_and_duplicate_rows_are_rejected():
     dup = go("tax", status_file("tax", [row, row]))
     assert dup.errors[0]["line"] == 4
     assert "重複" in dup.errors[0]["message"]
+
+
+ENVELOPE_CASES = {
+    "truncated": (lambda d: d.rsplit(b"#END", 1)[0], 3, "途中で切れています"),
+    "count_mismatch": (lambda d: d.replace(b"#END,1", b"#END,2"), 4, "途中で切れています"),
+    "no_control_record": (lambda d: d.split(b"\r\n", 1)[1], 1, "管理レコード"),
+    "other_sources_format": (lambda d: d.replace(b"#OKZLINK,", b"#OKZLINK,X", 1), 1, "様式が X"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", sorted(GOOD))
+@pytest.mark.parametrize("case", sorted(ENVELOPE_CASES))
+def test_broken_files_are_rejected_with_the_line(source, case):
+    person = ResidentFactory()
+    data = status_file(source, [{"atena_no": person.atena_no, **GOOD[source][0]}])
+    mutate, line, text = ENVELOPE_CASES[case]
+    result = go(source, mutate(data))
+    assert result.status == "failed"
+    assert result.errors[0]["line"] == line
+    assert text in result.errors[0]["message"]
+    assert not ResidentStatus.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", ["dv", "mailing"])
+def test_wrong_encoding_is_rejected(source):
+    person = ResidentFactory()
+    cp932 = status_file(source, [{"atena_no": person.atena_no, **GOOD[source][0]}], encoding="CP932")
+    utf8 = status_file(source, [{"atena_no": person.atena_no, **GOOD[source][0]}], encoding="UTF-8")
+    as_utf8 = go(source, cp932.replace(b",CP932,", b",UTF-8,", 1))
+    as_cp932 = go(source, utf8.replace(b",UTF-8,", b",CP932,", 1))
+    assert as_utf8.errors[0]["line"] == 3
+    assert "UTF-8 として読めない" in as_utf8.errors[0]["message"]
+    assert as_cp932.errors[0]["line"] == 1
+    assert "内容は UTF-8" in as_cp932.errors[0]["message"]
+    assert not ResidentStatus.objects.exists()

@@ -135,3 +135,21 @@ def test_cohort_window_agrees_with_the_forecast():
     ]:
         f = next(f for f in forecast(birth_date=birth, sex="1", history=[], on=on) if f.code == "varicella_1")
         assert (f.status in ("due", "overdue")) is inside, (birth, f.status)
+
+
+def test_rsv_maternal_once_per_pregnancy_from_april_2026():
+    mother = D(1995, 5, 1)
+    assert check(mother, "rsv_maternal", D(2026, 5, 1), sex="2") == []
+    assert check(mother, "rsv_maternal", D(2026, 3, 31), sex="2")  # voluntary before the routine started
+    assert "女性のみ" in check(mother, "rsv_maternal", D(2026, 5, 1), sex="1")[0]
+    # a second dose in the same pregnancy is one too many; in a later pregnancy it is a new dose
+    assert "回数超過" in check(mother, "rsv_maternal", D(2026, 6, 1), [("rsv_maternal", D(2026, 5, 1))], sex="2")[0]
+    assert check(mother, "rsv_maternal", D(2028, 2, 1), [("rsv_maternal", D(2026, 5, 1))], sex="2") == []
+
+
+def test_a_dose_without_the_one_before_it_is_flagged_as_such():
+    problems = check(D(2025, 7, 31), "dpt_ipv_hib_1i2", D(2025, 11, 1))
+    assert problems == ["5種混合(DPT-IPV-Hib) 1期初回2回目: 前の回(1期初回1回目)の接種記録がありません。"]
+    # a dose dropped at its deadline is not missing: Hib booster after a 2nd initial dose past 12 months
+    history = [("hib_1i1", D(2023, 4, 20)), ("hib_1i2", D(2023, 6, 1))]
+    assert check(D(2023, 1, 10), "hib_1b", D(2024, 1, 20), history) == []

@@ -107,7 +107,57 @@ def test_resident_page_shows_the_forecast(staff_client):
     assert 'id="forecast-panel"' in body
     assert "5種混合(DPT-IPV-Hib)" in body
     assert "接種時期" in body
+    # decades away (elderly influenza) is folded away; the infant series is on top
+    panel = body[body.index('id="forecast-panel"') :]
+    assert panel.index("5種混合(DPT-IPV-Hib)") < panel.index("<details>") < panel.index("高齢者インフルエンザ")
     # the panel needs the schedule right: a relief officer sees the resident but not the panel
     relief, _ = staff_client(roles.RELIEF)
     body = relief.get(f"/residents/{baby.pk}/").content.decode()
     assert 'id="forecast-panel"' not in body
+
+
+def test_resident_panel_uses_only_verified_records(staff_client):
+    from immunization.models import VaccinationRecord
+    from tests.factories.immunization import RecordFactory
+
+    today = dt.date.today()  # noqa: DTZ011
+    child = ResidentFactory(birth_date=today - dt.timedelta(days=400), sex="1")
+    client, _ = staff_client(roles.CLERK)
+    _, verifier = staff_client(roles.VERIFIER)
+    given = today - dt.timedelta(days=20)
+    RecordFactory(resident=child, dose_code="mr_1", vaccinated_on=given, verified_by=verifier)
+    RecordFactory(
+        resident=child,
+        dose_code="bcg",
+        vaccinated_on=today - dt.timedelta(days=300),
+        status=VaccinationRecord.Status.PENDING,
+        verified_by=None,
+        verified_at=None,
+    )
+    body = client.get(f"/residents/{child.pk}/").content.decode()
+    panel = body[body.index('id="forecast-panel"') :]
+    assert "確認済みの接種記録 1 件" in panel
+    from residents.wareki import format_wareki
+
+    assert f"{format_wareki(given)}に接種済み" in panel
+    # varicella must wait 27 days after MR
+    assert "注射生ワクチン同士は中27日以上" in panel
+
+
+def test_resident_panel_points_60_to_64_with_a_grade_1_certificate_to_the_conditions(staff_client):
+    from tests.factories.residents import StatusFactory
+
+    today = dt.date.today()  # noqa: DTZ011
+    person = ResidentFactory(birth_date=today.replace(year=today.year - 62) - dt.timedelta(days=30))
+    client, _ = staff_client(roles.CLERK)
+    assert "障害者手帳" not in client.get(f"/residents/{person.pk}/").content.decode().split('id="forecast-panel"')[1]
+    StatusFactory(
+        resident=person,
+        kind="disability",
+        code="身体1級",
+        fiscal_year=None,
+        valid_from=today - dt.timedelta(days=100),
+        valid_to=None,
+    )
+    panel = client.get(f"/residents/{person.pk}/").content.decode().split('id="forecast-panel"')[1]
+    assert "障害者手帳(身体1級)があります" in panel

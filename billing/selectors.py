@@ -1,0 +1,106 @@
+"""Reads shared by the billing screens, other apps' hooks and reports."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from residents.models import Resident
+
+from .models import Consent, CopaymentDecision, DecisionRun, FeeSchedule
+from .vaccines import VACCINE_CHOICES, fiscal_year_of, vaccine_of_dose
+
+
+def consents_of(resident: Resident) -> QuerySet[Consent]:
+    qs = Consent.objects.filter(resident=resident).select_related("keyed_by", "verified_by")
+    return qs.order_by("-filed_on", "-id")
+
+
+def valid_consent(resident: Resident, on: datetime.date, vaccine: str | None = None) -> Consent | None:
+    for c in consents_of(resident):
+        if c.is_valid_on(on, vaccine):
+            return c
+    return None
+
+
+def consents_to_verify(user: Any) -> QuerySet[Consent]:
+    """The verification queue: pending forms keyed by someone else (a keyer never sees their own)."""
+    return (
+        Consent.objects.filter(state=Consent.State.PENDING)
+        .exclude(keyed_by=user)
+        .select_related("resident", "keyed_by")
+        .order_by("keyed_at")
+    )
+
+
+def current_decisions(resident: Resident, fiscal_year: int) -> dict[str, CopaymentDecision | None]:
+    found = {
+        d.vaccine: d
+        for d in CopaymentDecision.objects.filter(
+            resident=resident, fiscal_year=fiscal_year, superseded_at__isnull=True
+        ).select_related("decided_by")
+    }
+    return {code: found.get(code) for code, _label in VACCINE_CHOICES}
+
+
+def decision_history(resident: Resident) -> QuerySet[CopaymentDecision]:
+    return (
+        CopaymentDecision.objects.filter(resident=resident)
+        .select_related("decided_by")
+        .order_by("-fiscal_year", "vaccine", "-decided_at", "-id")
+    )
+
+
+def recent_runs(limit: int = 20) -> QuerySet[DecisionRun]:
+    return DecisionRun.objects.select_related("requested_by").order_by("-requested_at")[:limit]
+
+
+def fee_schedules(fiscal_year: int | None = None) -> QuerySet[FeeSchedule]:
+    qs = FeeSchedule.objects.all()
+    if fiscal_year:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    return qs.order_by("dose_code", "valid_from")
+
+
+def current_fiscal_year() -> int:
+    return fiscal_year_of(timezone.localdate())
+
+
+NOTICE_CLASS_LABELS = {
+    "welfare": "免除(生活保護)",
+    "china_support": "免除(中国残留邦人等支援給付)",
+    "tax_exempt_household": "免除(非課税世帯)",
+    "counter_exempt": "免除(窓口判定)",
+}
+
+
+def copayment_classes_for_notice(resident_ids: Any, vaccine_code: str, on: datetime.date) -> dict[int, str]:
+    """notices.hooks.COPAYMENT_CLASS_LOOKUP: the class printed on vouchers, for a whole chunk in one query.
+
+    `vaccine_code` is a decision group ("hz") or a dose code (hz_rzv_1 and hz_live share "hz"). Only people
+    with a decision in force on `on` are returned, so notices prints 要確認 for the others; doses without a
+    co-payment return nothing. The label names the exemption (免除(生活保護) …) as the voucher shows it.
+    """
+    from django.db import connection
+
+    from .vaccines import fiscal_year_of
+
+    vaccine = vaccine_code if vaccine_code in dict(VACCINE_CHOICES) else vaccine_of_dose(vaccine_code)
+    ids = [int(i) for i in resident_ids]
+    if vaccine is None or not ids:
+        return {}
+    with connection.cursor() as cur:
+        cur.execute(
+            """SELECT DISTINCT ON (resident_id) resident_id, exempt, reason FROM billing_copaymentdecision
+               WHERE resident_id = ANY(%s::bigint[]) AND vaccine = %s AND fiscal_year = %s
+                 AND effective_from <= %s AND (effective_to IS NULL OR effective_to >= %s)
+               ORDER BY resident_id, decided_at DESC, id DESC""",
+            ["{" + ",".join(map(str, ids)) + "}", vaccine, fiscal_year_of(on), on, on],
+        )
+        return {
+            rid: NOTICE_CLASS_LABELS.get(reason, "免除") if exempt else "自己負担あり"
+            for rid, exempt, reason in cur.fetchall()
+        }

@@ -1,0 +1,188 @@
+"""Benchmark figures for `manage.py bench --json` (run on the bench database seeded at `scale`).
+
+extract_400k_s              create + set-based extraction + freeze (chunks) of the 65-and-over without this
+                            season's flu dose (reminder postcards), at the seeded scale
+postcard_pages_per_s_1proc  postcard pages rendered and recorded per second by one worker process (the real
+                            chunk service: claim, load, barcodes, WeasyPrint, file, page map, audit)
+postcard_pages_per_s_2proc  the same with two processes at once
+postcard_pages_per_s_bare   bare WeasyPrint (no Django) on the same HTML and stylesheet
+notice_worker_peak_rss_mb   the largest resident set of those worker processes
+postcards_100k_min          100,000 postcards end to end with two workers: extrapolated from the figures above
+                            (extraction + 100,000 / measured two-process rate), not a measured 100k run
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import multiprocessing
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+from django.db import connections
+from django.utils import timezone
+
+from . import rendering, services, storage
+from .models import NoticeBatch
+
+TIMED_CHUNKS = 3  # per process, after one warm-up chunk (a worker lives long: fonts are loaded once)
+
+BARE_SCRIPT = r"""
+import json, sys, time
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+html, css_path, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+text = open(html, encoding="utf-8").read()
+fonts = FontConfiguration()
+css = CSS(filename=css_path, font_config=fonts)
+def one():
+    doc = HTML(string=text, base_url=".").render(stylesheets=[css], font_config=fonts)
+    doc.write_pdf()
+    return len(doc.pages)
+one()
+t0 = time.perf_counter(); pages = sum(one() for _ in range(rounds)); dt = time.perf_counter() - t0
+print(json.dumps({"pages": pages, "seconds": dt}))
+"""
+
+
+def _render_worker(chunk_ids: list[int], barrier: Any, out: Any) -> None:
+    try:
+        connections.close_all()
+        services.INLINE.set(True)
+        _check(services.chunk_render(chunk_id=chunk_ids[0]))  # warm-up
+        barrier.wait(timeout=600)
+        t0 = time.perf_counter()
+        for cid in chunk_ids[1:]:
+            _check(services.chunk_render(chunk_id=cid))
+        out.put(("ok", time.perf_counter() - t0))
+    except BaseException:  # the parent must hear about it rather than wait for a result that never comes
+        import traceback
+
+        out.put(("error", traceback.format_exc()))
+    finally:
+        connections.close_all()
+
+
+def _check(result: str) -> None:
+    if result != "done":
+        raise RuntimeError(f"chunk not rendered: {result}")
+
+
+def _render(chunk_groups: list[list[int]]) -> float:
+    """Run the groups in parallel processes; return the wall time of the timed part."""
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(len(chunk_groups))
+    out = ctx.Queue()
+    connections.close_all()
+    procs = [ctx.Process(target=_render_worker, args=(g, barrier, out)) for g in chunk_groups]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=900) for _ in procs]
+    for p in procs:
+        p.join()
+    errors = [detail for status, detail in results if status != "ok"]
+    if errors:
+        raise RuntimeError("render process failed:\n" + errors[0])
+    return max(detail for _status, detail in results)
+
+
+def _pages(chunk_ids: list[int]) -> int:
+    from .models import PrintFile
+
+    return sum(PrintFile.objects.filter(chunk_id__in=chunk_ids).values_list("pages", flat=True))
+
+
+def run(*, scale: int, stdout: Any) -> dict[str, float]:
+    on = timezone.localdate()
+    spec = services.BatchSpec(
+        kind="reminder",
+        vaccine_code="flu_elderly",
+        dose_codes=["flu_elderly"],
+        on=on,
+        cohort="age",
+        age_from=65,
+        age_to=120,
+        window_end=on + datetime.timedelta(days=90),
+        notified_within_days=30,
+    )
+    token = services.INLINE.set(True)
+    t0 = time.perf_counter()
+    batch = services.batch_create(user=None, spec=spec, origin="bench", enqueue=False)
+    batch = services.batch_extract(batch_id=batch.pk, preview=False)
+    batch = services.batch_confirm(batch=batch, user=None)
+    extract_s = time.perf_counter() - t0
+    services.INLINE.reset(token)
+    stdout.write(
+        f"  notices: extracted {batch.candidates:,}, targets {batch.targets:,}, excluded {batch.counts} "
+        f"in {extract_s:.2f} s; harfbuzz-subset {'present' if rendering.harfbuzz_subset_available() else 'MISSING'}\n"
+    )
+    try:
+        chunks = list(batch.chunks.filter(held=False).order_by("no").values_list("pk", flat=True))
+        timed = min(TIMED_CHUNKS, len(chunks) // 3 - 1)  # fewer on a small demo city
+        if timed < 1:
+            raise RuntimeError(f"too few targets for the render bench ({len(chunks)} chunks, 6 needed)")
+        n = timed + 1
+        one = chunks[:n]
+        two = [chunks[n : 2 * n], chunks[2 * n : 3 * n]]
+        t1 = _render([one])
+        rate1 = _pages(one[1:]) / t1
+        t2 = _render(two)
+        rate2 = (_pages(two[0][1:]) + _pages(two[1][1:])) / t2
+        peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        bare = _bare(batch, chunks[0])
+        per_postcard = rendering.PAGES_PER_NOTICE["reminder"]
+        minutes_100k = (extract_s + 100_000 / (rate2 / per_postcard)) / 60
+        stdout.write(
+            f"  notices: 1 proc {rate1:.1f} pages/s, 2 procs {rate2:.1f} pages/s ({rate2 / rate1:.2f}x), "
+            f"bare WeasyPrint {bare:.1f} pages/s ({rate1 / bare:.0%} of bare), peak RSS {peak_rss_mb:.0f} MB; "
+            f"postcards_100k_min is extrapolated: extraction + 100,000 postcards at the 2-process rate\n"
+        )
+        return {
+            "extract_400k_s": round(extract_s, 3),
+            "postcard_pages_per_s_1proc": round(rate1, 1),
+            "postcard_pages_per_s_2proc": round(rate2, 1),
+            "postcard_pages_per_s_bare": round(bare, 1),
+            "notice_worker_peak_rss_mb": round(peak_rss_mb, 1),
+            "postcards_100k_min": round(minutes_100k, 1),
+        }
+    finally:
+        _discard(batch)
+
+
+def _bare(batch: NoticeBatch, chunk_id: int) -> float:
+    """Bare WeasyPrint in a fresh interpreter (no Django), on the HTML of one real chunk."""
+    from .models import NoticeChunk, NoticeTarget
+
+    chunk = NoticeChunk.objects.get(pk=chunk_id)
+    targets = list(
+        NoticeTarget.objects.filter(batch=batch, seq__gte=chunk.seq_from, seq__lte=chunk.seq_to).order_by("seq")
+    )
+    html = rendering.render_html(
+        batch.kind, services.notice_contexts(batch, targets, vouchers=None), services.common_context(batch)
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "chunk.html")
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(html)
+        res = subprocess.run(  # noqa: S603 (our own interpreter and script)
+            [sys.executable, "-c", BARE_SCRIPT, path, str(rendering.CSS_PATH), str(TIMED_CHUNKS)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp,
+        )
+    data = json.loads(res.stdout.strip().splitlines()[-1])
+    return data["pages"] / data["seconds"]
+
+
+def _discard(batch: NoticeBatch) -> None:
+    """The bench batch must not count as "recently notified" in the next run."""
+    folder = storage.absolute(storage.batch_dir(batch.batch_ref))
+    NoticeBatch.objects.filter(pk=batch.pk).delete()
+    shutil.rmtree(folder, ignore_errors=True)

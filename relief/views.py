@@ -1,0 +1,457 @@
+"""Thin views: parse, authorize (access.py), call one service, render. Errors re-render with 400."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.decorators import require_perm
+from audit.models import Event
+from audit.services import Subject, access_record
+from residents.models import Resident
+
+from . import selectors, services
+from .access import ACCESS, claim_get_for_user, document_get_for_user, is_supervisor, letter_get_for_user
+from .forms import (
+    AccountForm,
+    AssignForm,
+    ClaimIntakeForm,
+    DocumentForm,
+    ExportForm,
+    MarkPaidForm,
+    PaymentDecideForm,
+    RateForm,
+    TransitionForm,
+)
+from .models import BenefitRate, Claim, PayeeAccount, PaymentExport, State
+from .rules import PAY_KIND, PayKind
+from .vaccines import vaccine_name
+
+PAGE_SIZE = 30
+
+
+def _errors_of(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+    return {"__all__": list(exc.messages)}
+
+
+def _add_errors(form: Any, errors: dict[str, list[str]]) -> None:
+    for name, msgs in errors.items():
+        for m in msgs:
+            form.add_error(name if name in form.fields else None, m)
+
+
+@require_GET
+@require_perm(ACCESS)
+def claim_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    state = state if state in State.values else ""
+    q = request.GET.get("q", "").strip()[:50]
+    late = request.GET.get("late") == "1"
+    unassigned = request.GET.get("unassigned") == "1"
+    paginator = Paginator(
+        selectors.claim_list(request.user, state=state, q=q, past_deadline=late, unassigned=unassigned), PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    access_record(
+        event=Event.SEARCH,
+        actor=request.user,
+        request=request,
+        purpose=services.PURPOSE,
+        detail={
+            "list": "relief_claims",
+            "criteria": {"state": state, "q": q, "late": late, "unassigned": unassigned},
+            "result_count": paginator.count,
+        },
+    )
+    return render(
+        request,
+        "relief/list.html",
+        {
+            "page": page,
+            "states": State.choices,
+            "state": state,
+            "q": q,
+            "late": late,
+            "unassigned": unassigned,
+            "supervisor": is_supervisor(request.user),
+        },
+    )
+
+
+def _chosen_records(request: HttpRequest, resident: Resident | None) -> tuple[list[Any], bool]:
+    from immunization.models import VaccinationRecord
+
+    ids = [int(i) for i in request.POST.getlist("records") if i.isdigit()]
+    if not ids or resident is None:
+        return [], False
+    found = list(
+        VaccinationRecord.objects.select_related("institution").filter(
+            pk__in=ids, resident=resident, status=VaccinationRecord.Status.VERIFIED
+        )
+    )
+    return found, len(found) != len(set(ids))
+
+
+@require_GET
+@require_perm(ACCESS)
+def intake_records(request: HttpRequest) -> HttpResponse:
+    """htmx: the person's verified vaccination records to choose from while receiving a claim."""
+    from immunization.models import VaccinationRecord
+
+    resident = _resident_by_atena(request.GET.get("atena_no", ""))
+    records = []
+    if resident is not None:
+        records = list(
+            VaccinationRecord.objects.select_related("institution")
+            .filter(resident=resident, status=VaccinationRecord.Status.VERIFIED, vaccinated_on__isnull=False)
+            .order_by("-vaccinated_on")[:100]
+        )
+        access_record(
+            event=Event.VIEW,
+            actor=request.user,
+            request=request,
+            purpose=services.PURPOSE,
+            subject=Subject(atena_no=resident.atena_no, obj=resident),
+            detail={"list": "vaccination_records_for_relief_intake", "result_count": len(records)},
+        )
+    chosen = {int(i) for i in request.GET.getlist("records") if i.isdigit()}
+    return render(
+        request,
+        "relief/_intake_records.html",
+        {
+            "resident": resident,
+            "records": records,
+            "chosen": chosen,
+            "searched": bool(request.GET.get("atena_no", "").strip()),
+        },
+    )
+
+
+def _resident_by_atena(atena_no: str) -> Resident | None:
+    atena_no = (atena_no or "").strip()
+    return Resident.objects.filter(atena_no=atena_no).first() if atena_no.isdigit() else None
+
+
+@require_perm(ACCESS)
+def claim_create(request: HttpRequest) -> HttpResponse:
+    form = ClaimIntakeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            cd = form.cleaned_data
+            resident = _resident_by_atena(cd["atena_no"])
+            claimant = _resident_by_atena(cd["claimant_atena_no"]) if cd["claimant_atena_no"] else None
+            if resident is None:
+                form.add_error("atena_no", "この宛番号の住民は登録されていません。")
+            if cd["claimant_atena_no"] and claimant is None:
+                form.add_error("claimant_atena_no", "この宛番号の住民は登録されていません。")
+            records, bad_records = _chosen_records(request, resident)
+            if bad_records:
+                form.add_error(None, "選んだ接種記録は、この被接種者の照合済の記録ではありません。")
+            if resident is not None and form.is_valid():
+                fields = {k: v for k, v in cd.items() if k not in ("atena_no", "claimant_atena_no")}
+                intake = services.ClaimIntake(resident=resident, claimant_resident=claimant, records=records, **fields)
+                try:
+                    claim = services.claim_create(actor=request.user, data=intake, request=request)
+                except ValidationError as exc:
+                    _add_errors(form, _errors_of(exc))
+                else:
+                    messages.success(request, f"受付番号 {claim.claim_no} で受け付けました。")
+                    return redirect("relief:detail", pk=claim.pk)
+        return render(request, "relief/create.html", {"form": form}, status=400)
+    return render(request, "relief/create.html", {"form": form})
+
+
+def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms: Any) -> HttpResponse:
+    supervisor = is_supervisor(request.user)
+    account = PayeeAccount.objects.filter(claim=claim).first()
+    context = {
+        "claim": claim,
+        "vaccine": vaccine_name(claim.vaccine_code),
+        "records": claim.records.select_related("institution").order_by("vaccinated_on"),
+        "events": claim.events.select_related("actor"),
+        "documents": claim.documents.all(),
+        "letters": claim.letters.all(),
+        "payments": claim.payments.all(),
+        "account": account,
+        "next_states": [(s, State(s).label) for s in services.next_states(claim) if s not in services.SPECIAL_STEPS],
+        "can_decide": claim.state == State.NOTIFIED and claim.result == "certified",
+        "pay_kind": PAY_KIND[claim.benefit],
+        "PayKind": PayKind,
+        "grades": services.PENSION_GRADES.get(claim.benefit, ()),
+        "supervisor": supervisor,
+        "assigned": services.assigned_workers(claim),
+        "transition_form": forms.get("transition_form") or TransitionForm(),
+        "decide_form": forms.get("decide_form") or PaymentDecideForm(),
+        "account_form": forms.get("account_form") or AccountForm(),
+        "document_form": forms.get("document_form") or DocumentForm(),
+        "paid_form": forms.get("paid_form") or MarkPaidForm(),
+        "assign_form": forms.get("assign_form")
+        or (AssignForm(workers=selectors.relief_workers()) if supervisor else None),
+        "errors": forms.get("errors") or {},
+    }
+    return render(request, "relief/detail.html", context, status=status)
+
+
+@require_GET
+@require_perm(ACCESS)
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = claim_get_for_user(request.user, pk)
+    services.claim_view_record(actor=request.user, claim=claim, request=request)
+    return _detail(request, claim)
+
+
+@require_POST
+@require_perm(ACCESS)
+def claim_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = claim_get_for_user(request.user, pk)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        cd = form.cleaned_data
+        try:
+            claim = services.claim_transition(
+                actor=request.user,
+                claim=claim,
+                to_state=cd["to_state"],
+                on_date=cd["on_date"],
+                note=cd["note"],
+                result=cd["result"],
+                grade=cd["grade"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _add_errors(form, _errors_of(exc))
+        else:
+            messages.success(request, f"「{claim.get_state_display()}」にしました。")
+            return redirect("relief:detail", pk=claim.pk)
+    return _detail(request, claim, status=400, transition_form=form)
+
+
+@require_POST
+@require_perm(ACCESS)
+def payment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = claim_get_for_user(request.user, pk)
+    form = PaymentDecideForm(request.POST)
+    if form.is_valid():
+        cd = form.cleaned_data
+        try:
+            claim = services.payment_decide(
+                actor=request.user,
+                claim=claim,
+                decided_on=cd["decided_on"],
+                amount=cd["amount"],
+                months=cd["months"],
+                allowance_grade=cd["allowance_grade"],
+                note=cd["note"],
+                request=request,
+            )
+        except ValidationError as exc:
+            errors = _errors_of(exc)
+            _add_errors(form, errors)
+        else:
+            messages.success(request, "支給を決定し、支給決定通知書を作成しました。")
+            return redirect("relief:detail", pk=claim.pk)
+    return _detail(request, claim, status=400, decide_form=form)
+
+
+@require_POST
+@require_perm(ACCESS)
+def account_fetch(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = claim_get_for_user(request.user, pk)
+    if claim.claimant_resident is None:
+        messages.error(
+            request,
+            "請求者が住民として登録されていないため、公金受取口座は照会できません。申出口座を登録してください。",
+        )
+        return redirect("relief:detail", pk=claim.pk)
+    account = services.account_fetch_public_funds(actor=request.user, claim=claim, request=request)
+    if account is None:
+        messages.error(
+            request,
+            "公金受取口座を取得できませんでした(未登録、または照会に応答がありません)。請求者の申出口座を登録してください。",
+        )
+    else:
+        messages.success(request, "公金受取口座を取得しました(個人番号の利用を記録しました)。")
+    return redirect("relief:detail", pk=claim.pk)
+
+
+@require_POST
+@require_perm(ACCESS)
+def account_declare(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = claim_get_for_user(request.user, pk)
+    form = AccountForm(request.POST)
+    if form.is_valid():
+        try:
+            services.account_declare(actor=request.user, claim=claim, values=form.cleaned_data, request=request)
+        except ValidationError as exc:
+            _add_errors(form, _errors_of(exc))
+        else:
+            messages.success(request, "申出口座を登録しました。")
+            return redirect("relief:detail", pk=claim.pk)
+    return _detail(request, claim, status=400, account_form=form)
+
+
+@require_POST
+@require_perm(ACCESS)
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = claim_get_for_user(request.user, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.document_add(
+                actor=request.user,
+                claim=claim,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _add_errors(form, _errors_of(exc))
+        else:
+            messages.success(request, "書類を添付しました。")
+            return redirect("relief:detail", pk=claim.pk)
+    return _detail(request, claim, status=400, document_form=form)
+
+
+def _file_response(data: bytes, content_type: str, filename: str, *, inline: bool = True) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@require_GET
+@require_perm(ACCESS)
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    document = document_get_for_user(request.user, pk, doc_pk)
+    try:
+        data = services.document_open(actor=request.user, document=document, request=request)
+    except FileNotFoundError as exc:
+        raise Http404("書類のファイルが見つかりません。") from exc
+    return _file_response(data, document.content_type, document.original_name)
+
+
+@require_GET
+@require_perm(ACCESS)
+def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
+    letter = letter_get_for_user(request.user, pk, letter_pk)
+    try:
+        data = services.letter_open(actor=request.user, letter=letter, request=request)
+    except FileNotFoundError as exc:
+        raise Http404("通知書のファイルが見つかりません。") from exc
+    return _file_response(data, "application/pdf", f"{letter.claim.claim_no}_{letter.get_kind_display()}.pdf")
+
+
+@require_POST
+@require_perm(ACCESS)
+def payment_paid(request: HttpRequest, pk: int, seq: int) -> HttpResponse:
+    claim = claim_get_for_user(request.user, pk)
+    payment = get_object_or_404(claim.payments, seq=seq)
+    form = MarkPaidForm(request.POST)
+    if form.is_valid():
+        try:
+            services.payment_mark_paid(
+                actor=request.user, payment=payment, paid_on=form.cleaned_data["paid_on"], request=request
+            )
+        except ValidationError as exc:
+            _add_errors(form, _errors_of(exc))
+        else:
+            messages.success(request, f"第{payment.seq}回の支払を支払済にしました。")
+            return redirect("relief:detail", pk=claim.pk)
+    return _detail(request, claim, status=400, paid_form=form)
+
+
+@require_POST
+@require_perm(ACCESS)
+def pension_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = claim_get_for_user(request.user, pk)
+    try:
+        n = services.pension_schedule_extend(actor=request.user, claim=claim, request=request)
+    except ValidationError as exc:
+        return _detail(request, claim, status=400, errors=_errors_of(exc))
+    messages.success(request, f"次年度の支払予定を {n} 回分作成しました。")
+    return redirect("relief:detail", pk=claim.pk)
+
+
+@require_POST
+@require_perm("relief.supervise_claims")
+def claim_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = claim_get_for_user(request.user, pk)
+    form = AssignForm(request.POST, workers=selectors.relief_workers())
+    if form.is_valid():
+        worker = form.cleaned_data["worker"]
+        if request.POST.get("action") == "unassign":
+            services.claim_unassign(actor=request.user, claim=claim, worker=worker, request=request)
+            messages.success(request, f"{worker} の担当を解除しました。")
+        else:
+            try:
+                services.claim_assign(actor=request.user, claim=claim, worker=worker, request=request)
+            except ValidationError as exc:
+                _add_errors(form, _errors_of(exc))
+                return _detail(request, claim, status=400, assign_form=form)
+            messages.success(request, f"{worker} を担当に割り当てました。")
+        return redirect("relief:detail", pk=claim.pk)
+    return _detail(request, claim, status=400, assign_form=form)
+
+
+@require_perm("relief.export_payments")
+def exports(request: HttpRequest) -> HttpResponse:
+    form = ExportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            export = services.payments_export(
+                actor=request.user, due_until=form.cleaned_data["due_until"], request=request
+            )
+            if export is None:
+                messages.info(request, "出力する支払予定はありませんでした。")
+            else:
+                messages.success(request, f"支払データ {export.batch_no}({export.rows} 件)を作成しました。")
+            return redirect("relief:exports")
+        status = 400
+    from .models import Payment
+
+    scheduled = Payment.objects.filter(status=Payment.Status.SCHEDULED)
+    return render(
+        request,
+        "relief/exports.html",
+        {
+            "form": form,
+            "exports": PaymentExport.objects.all()[:50],
+            "scheduled_count": scheduled.count(),
+            "no_account_count": scheduled.filter(claim__account__isnull=True).count(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+@require_perm("relief.export_payments")
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    export = get_object_or_404(PaymentExport, pk=pk)
+    data = services.export_open(actor=request.user, export=export, request=request)
+    return _file_response(data, "text/csv; charset=Shift_JIS", f"relief_payments_{export.batch_no}.csv", inline=False)
+
+
+@require_perm("relief.manage_rates")
+def rates(request: HttpRequest) -> HttpResponse:
+    form = RateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rate_set(actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, _errors_of(exc))
+        else:
+            messages.success(request, "給付額を登録しました。")
+            return redirect("relief:rates")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "relief/rates.html", {"form": form, "rates": BenefitRate.objects.all()}, status=status)
