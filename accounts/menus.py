@@ -28,6 +28,7 @@ MENU: list[MenuItem] = [
     MenuItem("連携状況", "integration:status", "integration.view_feeds", "連携"),
     MenuItem("情報照会の記録", "integration:inquiries", "integration.network_inquiry", "連携"),
     MenuItem("情報提供の承認", "integration:approvals", "integration.approve_answer", "連携"),
+    MenuItem("住基ネット本人確認", "integration:juki_verify", "residents.use_mynumber", "連携"),
     MenuItem("接種スケジュール表", "immunization:schedule_table", "immunization.view_schedule", "予防接種"),
     MenuItem("接種時期の計算", "immunization:schedule_calculator", "immunization.view_schedule", "予防接種"),
     MenuItem("通知バッチ", "notices:list", "notices.view_noticebatch", "抽出・発行"),

@@ -6,29 +6,23 @@ class BillingConfig(AppConfig):
     verbose_name = "自己負担・請求"
 
     def ready(self) -> None:
+        from accounts.home import HOME_WIDGETS
         from residents.panels import RESIDENT_PANELS
 
         from . import auditing  # noqa: F401  (django-auditlog registration)
-        from .panels import copayment_panel
+        from .panels import copayment_panel, home_widget
 
         if copayment_panel not in RESIDENT_PANELS:
             RESIDENT_PANELS.append(copayment_panel)
+        if home_widget not in HOME_WIDGETS:
+            HOME_WIDGETS.append(home_widget)
         _register_notice_hook()
 
 
 def _register_notice_hook() -> None:
-    """Tell notices how to print the co-payment class, when the notices app offers the hook."""
-    try:
-        from notices import hooks  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    lookup = getattr(hooks, "COPAYMENT_CLASS_LOOKUP", None)
-    from .selectors import copayment_class_for_notice
+    """Tell notices how to print the co-payment class on B-class vouchers (notices cannot import billing)."""
+    from notices import hooks
 
-    if isinstance(lookup, list):
-        if copayment_class_for_notice not in lookup:
-            lookup.append(copayment_class_for_notice)
-    elif isinstance(lookup, dict):
-        lookup["billing"] = copayment_class_for_notice
-    elif hasattr(hooks, "COPAYMENT_CLASS_LOOKUP"):
-        hooks.COPAYMENT_CLASS_LOOKUP = copayment_class_for_notice
+    from .selectors import copayment_classes_for_notice
+
+    hooks.COPAYMENT_CLASS_LOOKUP = copayment_classes_for_notice

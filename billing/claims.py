@@ -110,10 +110,12 @@ def claims_prepare(*, year: int, month: int, actor: Any, request: HttpRequest | 
               AND (v.vaccinated_on BETWEEN %(start)s AND %(end)s
                    OR (v.status = 'verified' AND v.vaccinated_on >= %(catch_up_from)s AND v.vaccinated_on < %(start)s))
               AND NOT EXISTS (SELECT 1 FROM billing_claimline l WHERE l.record_id = v.id AND l.exception = '')
-              AND NOT EXISTS (SELECT 1 FROM billing_claim c
-                              WHERE c.institution_id = v.institution_id AND c.year = %(y)s AND c.month = %(m)s)""",
+              -- clinics whose claim for the month is already approved keep it (one hashed list, not a probe per row)
+              AND v.institution_id NOT IN (SELECT c.institution_id FROM billing_claim c
+                                           WHERE c.year = %(y)s AND c.month = %(m)s)""",
             p,
         )
+        cur.execute("ANALYZE billing_t_cand")  # real row counts, so the planner joins the register by hash
         cur.execute(
             """INSERT INTO billing_claim (institution_id, year, month, status, line_count, exception_count,
                    fee_total, copayment_total, due_total, prepared_by_id, prepared_at)
@@ -121,6 +123,7 @@ def claims_prepare(*, year: int, month: int, actor: Any, request: HttpRequest | 
                FROM billing_t_cand""",
             p,
         )
+        cur.execute("ANALYZE billing_claim")  # the month's new rows counted before the lines are joined to them
         cur.execute(
             """
             WITH g(dose_code, vaccine) AS (SELECT * FROM unnest(%(dose_codes)s::text[], %(vaccines)s::text[])),
@@ -171,7 +174,7 @@ def claims_prepare(*, year: int, month: int, actor: Any, request: HttpRequest | 
                   WHEN (y.dclass = 'exempt' AND coalesce(y.copayment_amount, 0) <> 0)
                     OR (y.dclass = 'charged' AND coalesce(y.copayment_amount, -1) <> y.fee_copayment)
                     OR (y.dclass = '' AND coalesce(y.copayment_amount, 0) <> 0)
-                    OR (y.copayment_class = '免除' AND y.dclass = 'charged')
+                    OR (y.copayment_class LIKE '免除%%' AND y.dclass = 'charged')
                     OR (y.copayment_class = '自己負担あり' AND y.dclass = 'exempt') THEN 'copayment_mismatch'
                   ELSE '' END AS exc
               FROM y

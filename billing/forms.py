@@ -72,7 +72,7 @@ class CounterDecisionForm(forms.Form):
         label="判定", choices=[("1", "免除"), ("0", "自己負担あり")], coerce=lambda v: v == "1"
     )
     evidence = forms.CharField(label="提示書類", max_length=100)
-    reason = forms.CharField(label="理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label="判定の説明", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     effective_from = JapaneseDateField(label="適用開始日(空欄は本日)", widget=DATE_INPUT, required=False)
 
 

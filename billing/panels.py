@@ -33,3 +33,22 @@ def copayment_panel(request: Any, resident: Any) -> str:
         "counter_form": CounterDecisionForm(prefix="counter", initial={"fiscal_year": fy}),
     }
     return render_to_string("billing/_resident_panel.html", context, request=request)
+
+
+def home_widget(request: Any) -> str:
+    """Work waiting for this user: consents to verify, draft claims to approve."""
+    from .models import Claim, Consent
+
+    user = request.user
+    items = []
+    if user.has_perm("billing.verify_consent"):
+        n = Consent.objects.filter(state=Consent.State.PENDING).exclude(keyed_by=user).count()
+        if n:
+            items.append(("billing:consent_queue", f"照合待ちの同意書が {n} 件あります。"))
+    if user.has_perm("billing.run_claims"):
+        n = Claim.objects.filter(status=Claim.Status.DRAFT).count()
+        if n:
+            items.append(("billing:claims", f"未承認の請求が {n} 件あります。"))
+    if not items:
+        return ""
+    return render_to_string("billing/_home_widget.html", {"items": items}, request=request)

@@ -242,6 +242,16 @@ def decision_basis(request: HttpRequest, pk: int) -> HttpResponse:
         purpose="実費の徴収 / 判定根拠の確認",
         detail={"decision": decision.pk},
     )
+    # the basis shows the other household members' tax categories: each of them is a subject too
+    others = [m["atena_no"] for m in decision.basis.get("household", []) if m.get("atena_no") != resident.atena_no]
+    if others:
+        access_record_bulk(
+            event=Event.VIEW,
+            actor=request.user,
+            subjects=(Subject(a) for a in others),
+            purpose="実費の徴収 / 判定根拠の確認",
+            detail={"decision": decision.pk, "as_household_member_of": resident.atena_no},
+        )
     return render(request, "billing/decision_basis.html", {"d": decision, "resident": resident})
 
 

@@ -112,5 +112,19 @@ def dose_problems(
     return [str(p) for p in problems], True
 
 
+def problems_with_past(
+    *, birth_date: datetime.date, sex: str, past: list[Any], code: str, given_on: datetime.date
+) -> list[str]:
+    """`dose_problems` for callers that built the `PastDose` list themselves (the punch import, in bulk)."""
+    if not _HAVE:
+        return []
+    return [
+        str(p)
+        for p in _schedule.check_dose(
+            birth_date=birth_date, sex=sex_for_rules(sex), history=past, code=code, given_on=given_on
+        )
+    ]
+
+
 def fiscal_year(d: datetime.date) -> int:
     return d.year if d.month >= 4 else d.year - 1

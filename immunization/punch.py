@@ -25,6 +25,7 @@ class ParsedFile:
     lines: list[tuple[int, Checked]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     total_errors: int = 0
+    resident_ids: dict[str, int] = field(default_factory=dict)  # 宛番号 -> id, for those registered
 
     def error(self, line_no: int | None, message: str) -> None:
         self.total_errors += 1
@@ -106,7 +107,10 @@ def parse(data: bytes, *, masters: Masters, today: datetime.date) -> ParsedFile:
 def _check_birth_dates(parsed: ParsedFile) -> None:
     """A date before the person's birth is impossible (an unknown 宛番号 is reconciliation's business)."""
     atenas = list({c.atena_no for _n, c in parsed.lines})
-    births = dict(Resident.objects.filter(atena_no__in=atenas).values_list("atena_no", "birth_date"))
+    births = {}
+    for atena, pk, birth in Resident.objects.filter(atena_no__in=atenas).values_list("atena_no", "id", "birth_date"):
+        births[atena] = birth
+        parsed.resident_ids[atena] = pk
     for line_no, checked in parsed.lines:
         birth = births.get(checked.atena_no)
         if birth is not None and (problem := birth_problem(checked.vaccinated_on, birth)):

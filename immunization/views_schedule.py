@@ -134,8 +134,33 @@ def resident_forecast_panel(request: HttpRequest, resident) -> str:  # type: ign
     result = grouped(schedule.forecast(birth_date=resident.birth_date, sex=resident.sex, history=history, on=on), on)
     return render_to_string(
         "immunization/schedule/_resident_panel.html",
-        {"resident": resident, "result": result, "on": on, "history_available": source_ok, "count": len(history)},
+        {
+            "resident": resident,
+            "result": result,
+            "on": on,
+            "history_available": source_ok,
+            "count": len(history),
+            "disability_hint": _disability_hint(resident, on),
+        },
         request=request,
+    )
+
+
+def _disability_hint(resident, on: datetime.date) -> str:  # type: ignore[no-untyped-def]
+    """60–64-year-olds are eligible for B類 vaccines only with a 1級-equivalent cardiac, renal, respiratory or
+    HIV disability. The register knows the certificate's grade, not the organ: say so rather than guess."""
+    from immunization.legal_age import age_years
+    from residents.selectors import status_as_of
+
+    if not 60 <= age_years(resident.birth_date, on) <= 64:
+        return ""
+    status = status_as_of(resident, "disability", on)
+    if status is None or not status.code.startswith("身体1級"):
+        return ""
+    return (
+        f"障害者手帳({status.code})があります。心臓・腎臓・呼吸器の機能またはHIVによる免疫の機能の障害であれば、"
+        "高齢者インフルエンザ・新型コロナ・肺炎球菌(HIVは帯状疱疹も)の定期接種の対象です。"
+        "「接種時期の計算」で要件を指定して確認してください。"
     )
 
 

@@ -104,18 +104,23 @@ def read_envelope(
                     )
                 ]
             )
-    lines: list[str] = []
-    for number, raw in enumerate(raw_lines, start=1):
-        try:
-            lines.append(raw.decode(codec))
-        except UnicodeDecodeError:
-            raise FeedRejected(
-                [
-                    LineError(
-                        number, f"文字コード {encoding} として読めない文字があります。文字コードを確認してください。"
-                    )
-                ]
-            ) from None
+    try:
+        # one decode of the whole file; line by line only to find where a bad byte is
+        lines = data.decode(codec).replace("\r\n", "\n").split("\n")
+    except UnicodeDecodeError:
+        for number, raw in enumerate(raw_lines, start=1):
+            try:
+                raw.decode(codec)
+            except UnicodeDecodeError:
+                raise FeedRejected(
+                    [
+                        LineError(
+                            number,
+                            f"文字コード {encoding} として読めない文字があります。文字コードを確認してください。",
+                        )
+                    ]
+                ) from None
+        raise
     while lines and not lines[-1].strip():
         lines.pop()
     if len(lines) < 2:

@@ -12,5 +12,6 @@ urlpatterns = [
     path("residents/<int:resident_pk>/inquiries/", views.inquiry_new, name="inquiry_new"),
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/<int:pk>/decide/", views.approval_decide, name="approval_decide"),
+    path("jukinet/", views.juki_verify, name="juki_verify"),
     path("api/feeds/<slug:code>/events/", views.api_events, name="api_events"),
 ]

@@ -9,15 +9,17 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import require_perm
 from audit.models import Event
 from audit.services import access_record
+from okazaki_vax.adapters import get_adapter
 from residents.access import resident_get_for_user
 
 from . import intermediate, selectors
-from .forms import InquiryForm, UploadForm
+from .forms import InquiryForm, JukiVerifyForm, UploadForm
 from .models import FeedRun, FeedSource, Inquiry, ProvisionRequest
 from .services import feed_import, feed_receive_message, source_for_token, sources_ensure
 
@@ -86,7 +88,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("integration.network_inquiry")
 def inquiry_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
     resident = resident_get_for_user(request.user, resident_pk)
-    form = InquiryForm(request.POST)
+    form = InquiryForm(request.POST, prefix="inquiry")
     if not form.is_valid():
         return HttpResponseBadRequest("照会項目と事務を選んでください。")
     try:
@@ -166,6 +168,34 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("integration:approvals")
 
 
+@sensitive_post_parameters("mynumber")
+@require_http_methods(["GET", "POST"])
+@require_perm("residents.use_mynumber")
+def juki_verify(request: HttpRequest) -> HttpResponse:
+    """住基ネット 本人確認 at the counter when no card is shown; the number is never shown back."""
+    form = JukiVerifyForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = get_adapter("JUKINET_VERIFY")(
+            mynumber=data["mynumber"],
+            name=data["name"],
+            sex=data["sex"],
+            birth_date=data["birth_date"],
+            address=data["address"],
+            requested_by=request.user,
+        )
+        result["rows"] = [(label, result["fields"].get(key, "")) for key, label in JUKI_LABELS]
+        form = JukiVerifyForm(
+            initial={k: v for k, v in request.POST.items() if k in ("name", "sex", "birth_date", "address")}
+        )
+    status = 400 if request.method == "POST" and result is None else 200
+    return render(request, "integration/juki_verify.html", {"form": form, "result": result}, status=status)
+
+
+JUKI_LABELS = [("name", "氏名"), ("sex", "性別"), ("birth_date", "生年月日"), ("address", "住所")]
+
+
 @csrf_exempt
 @require_POST
 def api_events(request: HttpRequest, code: str) -> JsonResponse:
@@ -212,7 +242,7 @@ def resident_panel(request: HttpRequest, resident) -> str:  # type: ignore[no-un
         "integration/_resident_panel.html",
         {
             "resident": resident,
-            "form": InquiryForm(),
+            "form": InquiryForm(prefix="inquiry"),
             "recent": recent,
             "linked": hasattr(resident, "number_link"),
         },

@@ -180,8 +180,12 @@ class NoticeTarget(models.Model):
         DV_PROTECTED = "dv_protected", "支援措置の送付先"
         DV_HOLD = "dv_hold", "保留(DV等支援措置)"
 
-    batch = models.ForeignKey(NoticeBatch, on_delete=models.CASCADE, related_name="target_rows")
-    resident = models.ForeignKey("residents.Resident", on_delete=models.PROTECT, related_name="notice_targets")
+    # no separate FK indexes: (batch, resident), (resident, printed_at) and (print_file, first_page) cover the
+    # lookups, and each index is maintained for every one of the tens of thousands of rows an extraction writes
+    batch = models.ForeignKey(NoticeBatch, on_delete=models.CASCADE, related_name="target_rows", db_index=False)
+    resident = models.ForeignKey(
+        "residents.Resident", on_delete=models.PROTECT, related_name="notice_targets", db_index=False
+    )
     excluded_reason = models.CharField(max_length=12, choices=ExclusionReason.choices, blank=True, default="")
     seq = models.PositiveIntegerField(null=True, blank=True)  # print order (postcode, address); null if excluded
     doses = models.JSONField(default=list)  # the batch's doses this person still lacks
@@ -195,7 +199,9 @@ class NoticeTarget(models.Model):
     mail_address = models.CharField(max_length=200, blank=True)
     mail_katagaki = models.CharField(max_length=100, blank=True)
     became_resident_on = models.DateField(null=True, blank=True)
-    print_file = models.ForeignKey(PrintFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    print_file = models.ForeignKey(
+        PrintFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
     first_page = models.PositiveIntegerField(null=True, blank=True)
     page_count = models.PositiveSmallIntegerField(default=0)
     printed_at = models.DateTimeField(null=True, blank=True)

@@ -20,3 +20,16 @@ def notice_history_panel(request: Any, resident: Any) -> str:
         },
         request=request,
     )
+
+
+def home_widget(request: Any) -> str:
+    """Batches waiting for confirmation or being made, on the clerk's home page."""
+    if not request.user.has_perm("notices.view_noticebatch"):
+        return ""
+    from .models import NoticeBatch
+
+    open_states = ["extracting", "preview", "queued", "running", "failed"]
+    batches = list(NoticeBatch.objects.filter(state__in=open_states).order_by("-created_at")[:10])
+    if not batches:
+        return ""
+    return render_to_string("notices/_home_widget.html", {"batches": batches}, request=request)

@@ -547,7 +547,8 @@ def issue_vouchers(*, batch: NoticeBatch, targets: list[NoticeTarget]) -> dict[t
     except ImportError as exc:
         raise VoucherServiceMissing("接種券の発行機能(immunization)がありません。") from exc
     ids = [t.resident_id for t in targets]
-    copay = hooks.copayment_classes(ids, batch.vaccine_code, batch.on) if batch.vaccine_class == "B" else {}
+    code = batch.dose_codes[0] if batch.dose_codes else batch.vaccine_code
+    copay = hooks.copayment_classes(ids, code, batch.on) if batch.vaccine_class == "B" and ids else {}
     items = [
         (
             t.resident_id,
@@ -586,7 +587,8 @@ def notice_contexts(
     batch: NoticeBatch, targets: list[NoticeTarget], *, vouchers: dict[tuple[int, str], str] | None
 ) -> list[dict[str, Any]]:
     is_b = batch.vaccine_class == "B"
-    copay = hooks.copayment_classes([t.resident_id for t in targets], batch.vaccine_code, batch.on) if is_b else {}
+    code = batch.dose_codes[0] if batch.dose_codes else batch.vaccine_code
+    copay = hooks.copayment_classes([t.resident_id for t in targets], code, batch.on) if is_b and targets else {}
     labels = {c: rules.dose_label(c) for c in batch.dose_codes}
     out = []
     for t in targets:

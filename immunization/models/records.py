@@ -93,7 +93,10 @@ class Voucher(models.Model):
         USED = "used", "使用済"
 
     number = models.CharField("接種券番号", max_length=10, unique=True)
-    resident = models.ForeignKey("residents.Resident", on_delete=models.PROTECT, related_name="vouchers")
+    # (resident, dose_code) is indexed below: no second index on resident alone
+    resident = models.ForeignKey(
+        "residents.Resident", on_delete=models.PROTECT, related_name="vouchers", db_index=False
+    )
     dose_code = models.CharField("接種コード", max_length=30)
     issued_on = models.DateField("発行日")
     status = models.CharField("状態", max_length=8, choices=Status.choices, default=Status.ISSUED)
@@ -210,7 +213,8 @@ class PunchLine(models.Model):
         CORRECTED = "corrected", "訂正して採用"
         REJECTED = "rejected", "不採用"
 
-    punch_import = models.ForeignKey(PunchImport, on_delete=models.CASCADE, related_name="lines")
+    # Few indexes on purpose: each set-based UPDATE of 30,000 lines rewrites every index of the table.
+    punch_import = models.ForeignKey(PunchImport, on_delete=models.CASCADE, related_name="lines", db_index=False)
     line_no = models.PositiveIntegerField("行番号")
     voucher_no = models.CharField("接種券番号", max_length=10)
     atena_no = models.CharField("宛番号", max_length=15)
@@ -224,19 +228,19 @@ class PunchLine(models.Model):
     copayment_amount = models.PositiveIntegerField("自己負担徴収額", default=0)
 
     resident = models.ForeignKey(
-        "residents.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "residents.Resident", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
-    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    voucher = models.ForeignKey(
+        Voucher, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     category = models.CharField("区分", max_length=14, choices=Category.choices, blank=True, default="")
     detail = models.CharField("内容", max_length=300, blank=True, default="")
     existing_record = models.ForeignKey(
-        "VaccinationRecord", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "VaccinationRecord", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
-    resolution = models.CharField(
-        "処理", max_length=10, choices=Resolution.choices, default=Resolution.OPEN, db_index=True
-    )
+    resolution = models.CharField("処理", max_length=10, choices=Resolution.choices, default=Resolution.OPEN)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution_reason = models.CharField("処理理由", max_length=300, blank=True, default="")
@@ -262,23 +266,46 @@ class VaccinationRecord(models.Model):
         VERIFIED = "verified", "照合済"
         REJECTED = "rejected", "取消"
 
-    resident = models.ForeignKey("residents.Resident", on_delete=models.PROTECT, related_name="vaccinations")
+    # On 3,000,000 rows every index costs each insert: FK indexes that a composite index already serves
+    # (resident -> record_res_dose, entry_batch -> record_batch_status) or that only a rare master or
+    # account deletion would use are left out.
+    resident = models.ForeignKey(
+        "residents.Resident", on_delete=models.PROTECT, related_name="vaccinations", db_index=False
+    )
     dose_code = models.CharField("接種区分(接種コード)", max_length=30)
     vaccinated_on = models.DateField("接種日", null=True, blank=True)
     date_unknown = models.BooleanField("接種日不明", default=False)
     dose_volume_ml = models.DecimalField("接種量(mL)", max_digits=4, decimal_places=2, null=True, blank=True)
     manufacturer = models.ForeignKey(
-        Manufacturer, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="メーカー"
+        Manufacturer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="メーカー",
+        db_index=False,
     )
     lot = models.ForeignKey(
-        VaccineLot, on_delete=models.PROTECT, null=True, blank=True, related_name="records", verbose_name="ロット"
+        VaccineLot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name="ロット",
+        db_index=False,
     )
     lot_no = models.CharField("ロット番号", max_length=20, blank=True, default="", db_index=True)
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, null=True, blank=True, related_name="records", verbose_name="医療機関"
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name="医療機関",
+        db_index=False,
     )
     doctor = models.ForeignKey(
-        Doctor, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="医師"
+        Doctor, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="医師", db_index=False
     )
     doctor_name = models.CharField("医師名(自由記載)", max_length=100, blank=True, default="")
     venue_name = models.CharField("接種場所名", max_length=100, blank=True, default="")
@@ -298,9 +325,17 @@ class VaccinationRecord(models.Model):
 
     source = models.CharField("入力元", max_length=12, choices=RecordSource.choices, default=RecordSource.VOUCHER)
     voucher = models.ForeignKey(
-        Voucher, on_delete=models.PROTECT, null=True, blank=True, related_name="records", verbose_name="接種券"
+        Voucher,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name="接種券",
+        db_index=False,
     )
-    entry_batch = models.ForeignKey(EntryBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="records")
+    entry_batch = models.ForeignKey(
+        EntryBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="records", db_index=False
+    )
     punch_line = models.OneToOneField(PunchLine, on_delete=models.PROTECT, null=True, blank=True, related_name="record")
     survey = models.ForeignKey("MoveInSurvey", on_delete=models.PROTECT, null=True, blank=True, related_name="records")
 
@@ -312,6 +347,7 @@ class VaccinationRecord(models.Model):
         blank=True,
         related_name="+",
         verbose_name="入力者",
+        db_index=False,
     )
     keyed_at = models.DateTimeField("入力日時", default=timezone.now)
     verified_by = models.ForeignKey(
@@ -321,6 +357,7 @@ class VaccinationRecord(models.Model):
         blank=True,
         related_name="+",
         verbose_name="照合者",
+        db_index=False,
     )
     verified_at = models.DateTimeField("照合日時", null=True, blank=True)
     rejected_reason = models.CharField("取消理由", max_length=300, blank=True, default="")

@@ -626,10 +626,17 @@ def _evaluate_vaccine(
                 usable = [x.name for x in others if not (x.new_starts_until and on > x.new_starts_until)]
                 if usable:
                     alt_note = f"{'・'.join(usable)}とのいずれか1つで接種"
+    if not v.plans:
+        blocked = "接種計画が登録されていません(スケジュール表の設定を確認してください)"
     if blocked:
         for code in v.doses:
             dose = rules.doses[code]
-            by_code[code] = _StepEval(_dummy_step(code), dose, NOT_APPLICABLE, reason=blocked)
+            if code in person.given:  # given anyway (a product switched mid-course): shown, never hidden
+                gd = person.given[code]
+                reason = f"{w(gd) or '日付不明で'}接種済み({blocked})"
+                by_code[code] = _StepEval(_dummy_step(code), dose, COMPLETED, reason=reason, given_on=gd)
+            else:
+                by_code[code] = _StepEval(_dummy_step(code), dose, NOT_APPLICABLE, reason=blocked)
     elif any(rules.doses[c].recurrence == "per_fy" for c in v.doses):
         for ev in _evaluate_per_fy(rules, person, v, on):
             by_code[ev.dose.code] = ev

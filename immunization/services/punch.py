@@ -26,7 +26,7 @@ from audit.services import Subject, access_record
 
 from .. import eligibility, punch
 from ..keyed import KEYED_FIELDS, Masters, check_values
-from ..models import PunchImport, PunchLine
+from ..models import PunchImport, PunchLine, Voucher
 
 LINE_COLUMNS = (
     "punch_import_id",
@@ -45,6 +45,8 @@ LINE_COLUMNS = (
     "detail",
     "resolution",
     "resolution_reason",
+    "resident_id",
+    "voucher_id",
 )
 
 # Every classifying statement works on the import's still-unclassified lines, optionally only some of them.
@@ -157,13 +159,13 @@ JOIN immunization_manufacturer m ON m.code = p.manufacturer_code
 LEFT JOIN immunization_vaccinelot l ON l.manufacturer_id = m.id AND l.lot_no = p.lot_no
 LEFT JOIN immunization_doctor d ON d.code = p.doctor_code
 LEFT JOIN immunization_voucher v ON v.id = p.voucher_id
-WHERE p.punch_import_id = %(imp)s AND p.id = ANY(%(lines)s)
+WHERE p.punch_import_id = %(imp)s AND <WHICH>
 """
 
 _USE_VOUCHERS = """
 UPDATE immunization_voucher v SET status = 'used', used_on = p.vaccinated_on
 FROM immunization_punchline p
-WHERE p.punch_import_id = %(imp)s AND p.id = ANY(%(lines)s) AND v.id = p.voucher_id
+WHERE p.punch_import_id = %(imp)s AND <WHICH> AND v.id = p.voucher_id
   AND v.resident_id = p.resident_id AND v.status = 'issued'
 """
 
@@ -178,9 +180,10 @@ def _params(imp_id: int, lines: list[int] | None = None, **extra: Any) -> dict[s
     }
 
 
-def _classify(cur: Any, imp_id: int, lines: list[int] | None = None) -> None:
+def _classify(cur: Any, imp_id: int, lines: list[int] | None = None, *, resolved: bool = False) -> None:
+    """Classify the unclassified lines; `resolved`: resident_id and voucher_id were filled at COPY time."""
     params = _params(imp_id, lines)
-    for sql in _CLASSIFY:
+    for sql in _CLASSIFY[2:] if resolved else _CLASSIFY:
         cur.execute(sql, params)
     _classify_eligibility(cur, imp_id, lines)
     cur.execute(_MARK_NEW, params)
@@ -202,20 +205,19 @@ def _classify_eligibility(cur: Any, imp_id: int, lines: list[int] | None) -> Non
            ORDER BY resident_id, vaccinated_on NULLS FIRST""",
         [list({c[1] for c in candidates})],
     )
-    history: dict[int, list[tuple[str, Any]]] = defaultdict(list)
+    history: dict[int, list[Any]] = defaultdict(list)
     for resident_id, code, on in cur.fetchall():
-        history[resident_id].append((code, on))
+        history[resident_id].append(eligibility.past_dose(code, on))
     ids: list[int] = []
     details: list[str] = []
     for line_id, resident_id, code, on, birth, sex in candidates:
-        problems, _checked = eligibility.dose_problems(
-            birth_date=birth, sex=sex, history=history[resident_id], code=code, given_on=on
-        )
+        past = history[resident_id]
+        problems = eligibility.problems_with_past(birth_date=birth, sex=sex, past=past, code=code, given_on=on)
         if problems:
             ids.append(line_id)
             details.append(("対象外: " + " / ".join(problems))[:300])
         else:
-            history[resident_id].append((code, on))
+            past.append(eligibility.past_dose(code, on))
     if ids:
         cur.execute(
             """UPDATE immunization_punchline p SET category = 'not_eligible', detail = x.d
@@ -224,9 +226,14 @@ def _classify_eligibility(cur: Any, imp_id: int, lines: list[int] | None) -> Non
         )
 
 
-def _create_records(cur: Any, imp_id: int, line_ids: list[int], *, by_id: int, flag: bool, remarks: str = "") -> int:
-    if not line_ids:
-        return 0
+def _create_records(
+    cur: Any, imp_id: int, line_ids: list[int] | None, *, by_id: int, flag: bool, remarks: str = ""
+) -> int:
+    """Verified records for the given lines, or (line_ids None) for every line classified new.
+
+    The whole-import case filters by category: `id = ANY(<27,000 ids>)` would be a linear scan per row.
+    """
+    which = "p.category = 'new'" if line_ids is None else "p.id = ANY(%(lines)s)"
     now = timezone.now()
     params = _params(
         imp_id,
@@ -238,9 +245,9 @@ def _create_records(cur: Any, imp_id: int, line_ids: list[int], *, by_id: int, f
         checked=eligibility.rules_available(),
         remarks=remarks[:300],
     )
-    cur.execute(_INSERT_RECORDS, params)
+    cur.execute(_INSERT_RECORDS.replace("<WHICH>", which), params)
     created = cur.rowcount
-    cur.execute(_USE_VOUCHERS, params)
+    cur.execute(_USE_VOUCHERS.replace("<WHICH>", which), params)
     return created
 
 
@@ -286,6 +293,10 @@ def punch_import(*, data: bytes, file_name: str, by: Any, request: HttpRequest |
             errors = [*errors, f"ほか {parsed.total_errors - len(errors):,} 件のエラーがあります。"]
         return _refuse(name, digest, data, by, request, errors, started, len(parsed.lines))
 
+    # resolve the numbers in one query each, so the COPY writes finished rows (no UPDATE pass over 30,000)
+    vouchers = dict(
+        Voucher.objects.filter(number__in=[c.voucher_no for _n, c in parsed.lines]).values_list("number", "id")
+    )
     with transaction.atomic(durable=True):
         imp = PunchImport.objects.create(
             file_name=name,
@@ -316,15 +327,13 @@ def punch_import(*, data: bytes, file_name: str, by: Any, request: HttpRequest |
                             "",
                             "open",
                             "",
+                            parsed.resident_ids.get(c.atena_no),
+                            vouchers.get(c.voucher_no),
                         )
                     )
             cur.execute("ANALYZE immunization_punchline")  # fresh statistics for the joins below
-            _classify(cur, imp.pk)
-            cur.execute(
-                "SELECT id FROM immunization_punchline WHERE punch_import_id = %s AND category = 'new'", [imp.pk]
-            )
-            new_ids = [r[0] for r in cur.fetchall()]
-            _create_records(cur, imp.pk, new_ids, by_id=by.pk, flag=False)
+            _classify(cur, imp.pk, resolved=True)
+            _create_records(cur, imp.pk, None, by_id=by.pk, flag=False)
         imp.counts = import_counts(imp.pk)
         if imp.counts["open"] == 0:
             imp.status = PunchImport.Status.CLOSED

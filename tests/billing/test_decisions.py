@@ -317,12 +317,41 @@ def test_season_population_by_fiscal_year_end_age(clerk, birth, vaccine, include
     assert CopaymentDecision.objects.filter(resident=r, vaccine=vaccine).exists() is included
 
 
-def test_notices_get_the_class_in_force(elder, clerk):
-    from billing.selectors import copayment_class_for_notice
+def test_notices_print_the_class_in_force_and_to_confirm_without_a_decision(elder, clerk):
+    from notices.hooks import copayment_classes
 
     me = elder("非課税")
+    other = elder("課税")
     ConsentFactory(resident=me)
     decide(me, clerk)
-    assert copayment_class_for_notice(me, "flu_elderly", datetime.date(2026, 11, 1)) == "免除"
-    assert copayment_class_for_notice(me, "covid_elderly", datetime.date(2026, 11, 1)) == "自己負担あり"
-    assert copayment_class_for_notice(me, "mr_1", datetime.date(2026, 11, 1)) == ""
+    on = datetime.date(2026, 11, 1)
+    assert copayment_classes([me.pk, other.pk], "flu_elderly", on) == {me.pk: "免除(非課税世帯)", other.pk: "要確認"}
+    assert copayment_classes([me.pk], "mr", on) == {me.pk: "要確認"}
+
+
+def test_vouchers_get_classes_for_many_people_at_once(elder, clerk):
+    from billing.selectors import copayment_classes_for_notice
+
+    poor, rich, undecided = elder("非課税"), elder("課税"), elder("非課税")
+    for r in (poor, rich):
+        ConsentFactory(resident=r)
+        decide(r, clerk)
+    classes = copayment_classes_for_notice([poor.pk, rich.pk, undecided.pk], "flu_elderly", REF)
+    assert classes == {poor.pk: "免除(非課税世帯)", rich.pk: "自己負担あり"}
+    assert copayment_classes_for_notice([poor.pk], "hz_rzv_2", REF) == {}
+    assert copayment_classes_for_notice([poor.pk], "mr_1", REF) == {}
+
+
+@pytest.mark.parametrize(
+    ("ref", "tax_year"),
+    [
+        (datetime.date(2026, 4, 1), 2025),  # the new year's tax is decided in June
+        (datetime.date(2026, 5, 31), 2025),
+        (datetime.date(2026, 6, 1), 2026),
+        (datetime.date(2027, 3, 31), 2026),
+    ],
+)
+def test_the_tax_year_the_rule_names_switches_in_june(ref, tax_year):
+    from billing.vaccines import tax_fiscal_year_for
+
+    assert tax_fiscal_year_for(ref) == tax_year

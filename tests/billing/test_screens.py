@@ -33,6 +33,8 @@ def test_consent_keyed_by_one_and_verified_by_another_then_decided_on_the_reside
 
     # the keyer cannot verify their own form, by URL either
     assert keyer_client.get(f"/billing/consents/{consent.pk}/verify/").status_code == 403
+    assert "照合待ちの同意書が 1 件あります。" in verifier_client.get("/").content.decode()
+    assert "照合待ちの同意書" not in keyer_client.get("/").content.decode()
     queue = verifier_client.get("/billing/consents/verify/").content.decode()
     assert r.atena_no in queue
 
@@ -150,3 +152,43 @@ def test_counter_decision_on_the_resident_page_needs_a_reason(staff_client):
     assert d.method == "counter"
     assert d.exempt
     assert d.effective_from == datetime.date(2026, 11, 1)
+
+
+def test_viewing_a_basis_records_every_household_member_whose_tax_category_it_shows(staff_client):
+    from billing import services
+    from tests.factories.residents import HouseholdFactory
+
+    hh = HouseholdFactory()
+    me = ResidentFactory(household=hh, birth_date=datetime.date(1950, 1, 1))
+    spouse = ResidentFactory(household=hh, birth_date=datetime.date(1952, 1, 1))
+    for r in (me, spouse):
+        StatusFactory(resident=r, kind="tax", code="非課税", fiscal_year=2026)
+        ConsentFactory(resident=r)
+    client, clerk = staff_client(roles.CLERK)
+    d = services.copayment_decide(
+        resident=me, vaccine="flu_elderly", fiscal_year=2026, actor=clerk, reference_date=datetime.date(2026, 10, 1)
+    )
+    assert client.get(f"/billing/decisions/{d.pk}/").status_code == 200
+    purpose = "実費の徴収 / 判定根拠の確認"
+    assert AuditRecord.objects.filter(subject_atena=me.atena_no, purpose=purpose).count() == 1
+    assert AuditRecord.objects.filter(subject_atena=spouse.atena_no, purpose=purpose).count() == 1
+
+
+def test_season_run_is_started_from_the_screen_as_a_batch_and_its_progress_is_polled(staff_client):
+    from unittest import mock
+
+    from billing.models import DecisionRun
+
+    client, _ = staff_client(roles.CLERK)
+    with mock.patch("billing.views.tasks.decision_run_task.delay_on_commit") as enqueue:
+        resp = client.post("/billing/decisions/", {"vaccine": "hz", "fiscal_year": "2026", "reference_date": "R8.6.1"})
+    assert resp.status_code == 302
+    run = DecisionRun.objects.get()
+    enqueue.assert_called_once_with(run.pk)
+    assert run.state == "queued"
+    assert run.tax_fiscal_year == 2026  # from June the year's own tax status
+    assert "待機中" in client.get("/billing/decisions/runs/").content.decode()
+
+    bad = client.post("/billing/decisions/", {"vaccine": "mr", "fiscal_year": "2026"})
+    assert bad.status_code == 400
+    assert DecisionRun.objects.count() == 1

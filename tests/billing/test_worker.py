@@ -16,8 +16,16 @@ from billing import services
 from billing.models import CopaymentDecision, DecisionRun
 from billing.tasks import decision_run_task
 from tests.factories.accounts import StaffFactory
-from tests.factories.billing import ConsentFactory
+from tests.factories.billing import ConsentFactory, reload_migration_reference_data
 from tests.factories.residents import ResidentFactory, StatusFactory
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migrated_reference_data_back(django_db_blocker):
+    """Module scope, so it runs after the flush that ends this module's transactional test."""
+    yield
+    with django_db_blocker.unblock():
+        reload_migration_reference_data()
 
 
 @pytest.fixture

@@ -35,3 +35,23 @@ def log_in(live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def _patient_assertions():
+    # a 2-core CI machine busy with the live server and PostgreSQL: allow 15 s before an assertion fails
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(autouse=True)
+def _migrated_reference_data(transactional_db):
+    """The flush that ends every transactional test empties the tables that migrations filled (the schedule
+    rules); put them back so each browser test starts from the database as migrated."""
+    import importlib
+
+    from django.apps import apps
+
+    if not apps.get_model("immunization", "Vaccine").objects.exists():
+        importlib.import_module("immunization.migrations.0003_schedule_data").load(apps, None)

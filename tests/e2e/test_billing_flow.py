@@ -15,11 +15,19 @@ from pypdf import PdfReader
 from accounts import roles
 from billing.models import Claim, Consent, CopaymentDecision
 from tests.factories.accounts import PASSWORD, StaffFactory
-from tests.factories.billing import FeeScheduleFactory
+from tests.factories.billing import FeeScheduleFactory, reload_migration_reference_data
 from tests.factories.immunization import InstitutionFactory, RecordFactory
 from tests.factories.residents import ResidentFactory, StatusFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migrated_reference_data_back(django_db_blocker):
+    """Module scope, so it runs after the flush that ends this module's transactional test."""
+    yield
+    with django_db_blocker.unblock():
+        reload_migration_reference_data()
 
 
 def test_consent_decision_claims_payment_and_downloads(live_server, browser, log_in):

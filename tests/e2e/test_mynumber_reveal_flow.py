@@ -31,7 +31,7 @@ def test_mynumber_worker_reveals_and_auditor_sees_it_in_the_export(live_server, 
     page.get_by_role("link", name=resident.atena_no).click()
     expect(page.get_by_text("**** **** ****")).to_be_visible()
     expect(page.locator("body")).not_to_contain_text(number[-4:])
-    page.get_by_label("理由").select_option("予防接種記録の管理")
+    page.get_by_label("表示する理由").select_option("予防接種記録の管理")
     page.get_by_role("button", name="表示").click()
     expect(page.locator("#mynumber-value")).to_have_text(f"{number[:4]} {number[4:8]} {number[8:]}")
     worker.close()

@@ -7,11 +7,13 @@ from playwright.sync_api import expect
 
 from accounts import roles
 from tests.factories.accounts import PASSWORD, StaffFactory
+from tests.factories.schedule import ensure_schedule_rules
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_clerk_computes_when_the_next_doses_can_be_given(live_server, page, log_in):
+    ensure_schedule_rules()  # earlier browser tests flushed every table
     StaffFactory(username="clerk", roles=[roles.CLERK])
     log_in(page, "clerk", PASSWORD)
     page.get_by_role("link", name="接種時期の計算").click()

@@ -37,3 +37,15 @@ class FeeScheduleFactory(factory.django.DjangoModelFactory):
     valid_to = datetime.date(2027, 3, 31)
     clinic_fee = 4950
     copayment = 1500
+
+
+def reload_migration_reference_data() -> None:
+    """Put back the reference data that migrations load (the schedule rules) after a transactional
+    test's flush emptied every table, so that the tests that follow find the database as migrated."""
+    import importlib
+
+    from django.apps import apps
+
+    Vaccine = apps.get_model("immunization", "Vaccine")
+    if not Vaccine.objects.exists():
+        importlib.import_module("immunization.migrations.0003_schedule_data").load(apps, None)

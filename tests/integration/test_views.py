@@ -155,13 +155,17 @@ def test_inquiry_from_the_resident_page_and_refusal_of_unpermitted_item(staff_cl
 
     resp = client.post(
         f"/integration/residents/{resident.pk}/inquiries/",
-        {"item": "vaccination_history", "business": "予防接種記録の管理", "purpose": "転入者の接種歴"},
+        {
+            "inquiry-item": "vaccination_history",
+            "inquiry-business": "予防接種記録の管理",
+            "inquiry-purpose": "転入者の接種歴",
+        },
         follow=True,
     )
     assert "豊田市" in resp.content.decode()
     refused = client.post(
         f"/integration/residents/{resident.pk}/inquiries/",
-        {"item": "local_tax", "business": "健康被害の救済"},
+        {"inquiry-item": "local_tax", "inquiry-business": "健康被害の救済"},
         follow=True,
     )
     assert "照会許可用照合リストにない照会です" in refused.content.decode()
@@ -196,3 +200,31 @@ def test_supervisor_approves_a_queued_answer_on_screen(staff_client, numbered_re
     assert sim.answers_received("Q-9")[0]["data"] == {"benefit": "障害年金"}
     assert client.post(f"/integration/approvals/{req.pk}/decide/", {"decision": "maybe"}).status_code == 400
     assert client.post("/integration/approvals/99999/decide/", {"decision": "approve"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_jukinet_page_verifies_without_showing_the_number(staff_client, numbered_resident):
+    resident, number = numbered_resident(33)
+    client, _ = staff_client(roles.MYNUMBER)
+    form = {
+        "mynumber": number,
+        "name": "岡崎　太郎",
+        "sex": "1",
+        "birth_date": "昭和55年4月1日",
+        "address": "岡崎市康生町1丁目1番地",
+    }
+    page = client.post("/integration/jukinet/", form).content.decode()
+    assert "一致" in page
+    assert "本人確認情報と一致しました" in page
+    assert number not in page
+    wrong = client.post("/integration/jukinet/", {**form, "sex": "2"}).content.decode()
+    assert "不一致" in wrong
+    assert client.post("/integration/jukinet/", {**form, "birth_date": "2月30日"}).status_code == 400
+    clerk, _ = staff_client(roles.CLERK)
+    assert clerk.get("/integration/jukinet/").status_code == 403
+    assert (
+        AuditRecord.objects.filter(
+            event="mynumber_use", purpose="住基ネット本人確認", subject_atena=resident.atena_no
+        ).count()
+        == 2
+    )

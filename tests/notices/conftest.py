@@ -58,3 +58,25 @@ def mailing_status(resident, *, address="愛知県岡崎市欠町字清水田5�
         valid_to=None,
         detail={"label": "共通送付先", "postal_code": postal_code, "address": address},
     )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    """Data the migrations load (the schedule tables, the default beat schedules) is wiped by any
+    transactional test's flush earlier in the session (the browser and worker tests); put it back."""
+    import importlib
+
+    from django.apps import apps
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    from immunization.models import Vaccine
+    from immunization.schedule.rules import invalidate
+    from notices import schedules
+
+    if not Vaccine.objects.exists():
+        importlib.import_module("immunization.migrations.0003_schedule_data").load(apps, None)
+        importlib.import_module("immunization.migrations.0005_schedule_per_pregnancy").rsv_once_per_pregnancy(
+            apps, None
+        )
+        invalidate()  # the rules cache is per process
+    schedules.ensure_defaults(PeriodicTask, CrontabSchedule)

@@ -47,8 +47,9 @@ def test_vaccinated_or_in_verification_this_season_are_excluded(elder):
     assert targets == {rejected.pk, last_season.pk, none.pk}
 
 
-def test_each_target_gets_one_voucher_printed_as_a_barcode_on_its_page(elder, settings):
+def test_each_target_gets_one_voucher_printed_as_a_barcode_on_its_page(elder, settings, monkeypatch):
     settings.NOTICE_CHUNK_SIZE = 2
+    monkeypatch.setattr(hooks, "COPAYMENT_CLASS_LOOKUP", None)  # no co-payment decision source yet
     people = [elder() for _ in range(3)]
     batch = services.batch_run_inline(batch=_guide(), user=None)
     vouchers = Voucher.objects.filter(batch_ref=batch.batch_ref)
@@ -110,3 +111,19 @@ def test_reissue_at_the_counter_voids_the_old_voucher_and_prints_the_new_one(eld
     assert pdfread.code128_values(r, 1) == [new.number]
     assert "再発行" in pdfread.page_text(r, 0)
     assert client.post(url, {"reason": "もう一度"}).status_code == 400  # a voided voucher is not re-issued again
+
+
+def test_a_per_person_copayment_lookup_is_accepted(elder, monkeypatch):
+    person = elder()
+
+    def per_person(resident_id, dose_code, on):  # type: ignore[no-untyped-def]
+        if isinstance(resident_id, list):
+            raise TypeError("one person at a time")
+        return "免除" if resident_id == person.pk else ""
+
+    monkeypatch.setattr(hooks, "COPAYMENT_CLASS_LOOKUP", per_person)
+    other = elder()
+    assert hooks.copayment_classes([person.pk, other.pk], "flu_elderly", datetime.date(2026, 11, 1)) == {
+        person.pk: "免除",
+        other.pk: "要確認",
+    }

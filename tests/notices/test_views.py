@@ -46,6 +46,7 @@ def test_clerk_runs_a_reminder_batch_end_to_end(staff_client, elder, inline_queu
     assert resp.status_code == 302
     batch = NoticeBatch.objects.get()
     page = client.get(resp["Location"]).content.decode()
+    assert batch.batch_ref in client.get(reverse("home")).content.decode()  # waiting for confirmation
     assert "送付対象" in page
     assert "<b>3</b>" in page
     preview = client.get(reverse("notices:preview", args=[batch.pk]))

@@ -5,16 +5,11 @@ The Mynaportal simulator (integration) receives exactly one お知らせ per A-c
 from __future__ import annotations
 
 import datetime
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from django.conf import settings as dj_settings
 
 from immunization.models import Voucher
 from integration.simulator import national
@@ -23,61 +18,17 @@ from notices.models import NoticeBatch, NoticeChunk, NoticeTarget, PrintFile
 from tests.factories.notices import reminder_spec
 from tests.factories.residents import give_mynumber, valid_mynumber
 
-from . import pdfread
+from . import pdfread, workers
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-ROOT = Path(dj_settings.BASE_DIR)
-
-
-def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:  # type: ignore[type-arg]
-    cmd = [
-        sys.executable, "-m", "celery", "-A", "okazaki_vax", "worker", "-Q", env["NOTICE_QUEUE"],
-        "-c", "1", "-P", "prefork", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO",
-    ]  # fmt: skip
-    fh = open(log, "ab")  # noqa: SIM115 (kept open for the worker's life)
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:  # type: ignore[type-arg]
-    if proc.poll() is None:
-        os.killpg(proc.pid, sig)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-
-
-def _wait(predicate, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
-def worker_env(settings, tmp_path):
-    queue = f"notices-test-{os.getpid()}-{time.monotonic_ns()}"
-    settings.NOTICE_QUEUE = queue
+def worker_env(settings):
     settings.NOTICE_CHUNK_SIZE = 4
-    db = dj_settings.DATABASES["default"]  # the test database: the worker must see what the test commits
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{host}/{db['NAME']}",
-        "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
-        "NOTICE_QUEUE": queue,
-        "NOTICE_CHUNK_LEASE_S": "3",
-        "NOTICE_PENDING_REQUEUE_S": "3",
-        "PYTHONPATH": str(ROOT),
-    }
+    env = workers.worker_env(settings, lease_s=3)
     yield env
-    from okazaki_vax.celery import app
-
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)
+    workers.purge(env["NOTICE_QUEUE"])
 
 
 def test_worker_killed_mid_batch_then_restarted_issues_everything_exactly_once(elder, worker_env, tmp_path):
@@ -93,24 +44,26 @@ def test_worker_killed_mid_batch_then_restarted_issues_everything_exactly_once(e
     assert batch.chunks_total == 10
 
     log = tmp_path / "worker.log"
-    first = _start_worker(worker_env, log)
+    first = workers.start(worker_env, log)
     try:
-        _wait(lambda: batch.chunks.filter(state="done").count() >= 2, 120, "two chunks done")
+        workers.wait_for(lambda: batch.chunks.filter(state="done").count() >= 2, 120, "two chunks done")
     finally:
-        _stop(first, signal.SIGKILL)  # the whole worker, main process and child, with no chance to clean up
+        workers.stop(first, signal.SIGKILL)  # the whole worker, main process and child, with no chance to clean up
     done_at_kill = batch.chunks.filter(state="done").count()
     assert done_at_kill < 10, "the batch finished before the kill; the test proves nothing"
 
-    second = _start_worker(worker_env, log)
+    second = workers.start(worker_env, log)
     try:
         time.sleep(3.5)  # the dead worker's lease and its lost messages' grace period run out
         from notices.tasks import sweep
 
         sweep.apply_async(queue=worker_env["NOTICE_QUEUE"])  # what beat does every minute
-        _wait(lambda: NoticeBatch.objects.get(pk=batch.pk).state == "done", 180, "the batch to finish")
-        _wait(lambda: len(national().received_notices(batch_ref=batch.batch_ref)) >= 40, 60, "Mynaportal notices")
+        workers.wait_for(lambda: NoticeBatch.objects.get(pk=batch.pk).state == "done", 180, "the batch to finish")
+        workers.wait_for(
+            lambda: len(national().received_notices(batch_ref=batch.batch_ref)) >= 40, 60, "Mynaportal notices"
+        )
     finally:
-        _stop(second)
+        workers.stop(second)
 
     batch.refresh_from_db()
     assert batch.notices_done == 40

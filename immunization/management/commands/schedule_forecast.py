@@ -10,6 +10,7 @@ import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from immunization import schedule
 from immunization.schedule.engine import CONDITION_LABELS, w
@@ -70,7 +71,7 @@ class Command(BaseCommand):
         if not opts["birth_date"]:
             raise CommandError("--birth-date を指定してください。")
         birth = _date(opts["birth_date"], "--birth-date")
-        on = _date(opts["on"], "--on") if opts["on"] else datetime.date.today()  # noqa: DTZ011
+        on = _date(opts["on"], "--on") if opts["on"] else timezone.localdate()  # the city's day, not UTC
         if on < birth:
             raise CommandError("--on が生年月日より前です。")
         sex = SEXES.get(opts["sex"].strip().upper())

@@ -297,3 +297,10 @@ def test_sex_may_be_given_as_register_code_or_letter():
         assert fc(D(2014, 4, 1), D(2025, 4, 1), sex=girl)["hpv9_1"].status == "due"
     for boy in ("1", "M", "男"):
         assert fc(D(2014, 4, 1), D(2025, 4, 1), sex=boy)["hpv9_1"].status == "not_applicable"
+
+
+def test_a_dose_of_another_product_is_still_shown_as_given():
+    r = fc(D(2012, 5, 1), D(2026, 8, 1), history=[("hpv9_1", D(2026, 5, 1)), ("hpv4_2", D(2026, 7, 1))])
+    assert r["hpv4_2"].status == "completed"
+    assert "HPV 9価(シルガード9)で接種を始めている" in r["hpv4_2"].reason
+    assert r["hpv4_1"].status == "not_applicable"

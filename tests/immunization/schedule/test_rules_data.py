@@ -6,9 +6,8 @@ import io
 
 import pytest
 
-from immunization import bench
 from immunization.models import Dose, EligibilityWindow
-from immunization.schedule import forecast
+from immunization.schedule import bench, forecast
 from immunization.schedule.rules import invalidate
 from tests.factories.residents import ResidentFactory
 

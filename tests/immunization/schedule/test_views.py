@@ -142,3 +142,22 @@ def test_resident_panel_uses_only_verified_records(staff_client):
     assert f"{format_wareki(given)}に接種済み" in panel
     # varicella must wait 27 days after MR
     assert "注射生ワクチン同士は中27日以上" in panel
+
+
+def test_resident_panel_points_60_to_64_with_a_grade_1_certificate_to_the_conditions(staff_client):
+    from tests.factories.residents import StatusFactory
+
+    today = dt.date.today()  # noqa: DTZ011
+    person = ResidentFactory(birth_date=today.replace(year=today.year - 62) - dt.timedelta(days=30))
+    client, _ = staff_client(roles.CLERK)
+    assert "障害者手帳" not in client.get(f"/residents/{person.pk}/").content.decode().split('id="forecast-panel"')[1]
+    StatusFactory(
+        resident=person,
+        kind="disability",
+        code="身体1級",
+        fiscal_year=None,
+        valid_from=today - dt.timedelta(days=100),
+        valid_to=None,
+    )
+    panel = client.get(f"/residents/{person.pk}/").content.decode().split('id="forecast-panel"')[1]
+    assert "障害者手帳(身体1級)があります" in panel
