@@ -158,7 +158,9 @@ def _validate_intake(data: ClaimIntake, today: datetime.date) -> tuple[str, Any]
     if not data.vaccine_code or data.vaccinated_on is None:
         data.err("vaccine_code", "接種記録を選ぶか、接種区分と接種日を入力してください。")
         return "", None
-    vclass = vaccine_class(data.vaccine_code) if is_known(data.vaccine_code) else ""
+    # a verified record's dose code was checked when the record was verified; a typed one is checked here
+    known = bool(data.records) or is_known(data.vaccine_code)
+    vclass = vaccine_class(data.vaccine_code) if known else ""
     if not vclass:
         data.err("vaccine_code", "接種区分を選んでください。")
     if data.benefit not in Benefit.values:
