@@ -49,20 +49,22 @@ class Command(BaseCommand):
         prepared = run(
             [py, manage, "bench", "--_child", "prepare", "--scale", str(opts["scale"]), "--seed", str(opts["seed"])],
             env=env,
-            check=True,
             capture_output=True,
             text=True,
         )
         self.stderr.write(prepared.stderr)
+        if prepared.returncode != 0:
+            raise CommandError("ベンチマーク用データベースの準備に失敗しました(上の出力を参照)。")
         figures = json.loads(prepared.stdout.strip().splitlines()[-1])
         measured = run(
             [py, manage, "bench", "--_child", "measure", "--scale", str(opts["scale"]), "--only", opts["only"]],
             env=env,
-            check=True,
             capture_output=True,
             text=True,
         )
-        self.stderr.write(measured.stderr)
+        self.stderr.write(measured.stderr)  # the apps' progress lines, and the traceback when one fails
+        if measured.returncode != 0:
+            raise CommandError("測定に失敗しました(上の出力を参照)。")
         figures.update(json.loads(measured.stdout.strip().splitlines()[-1]))
         figures["scale"] = opts["scale"]
         figures["machine"] = f"{os.cpu_count()} cores"
