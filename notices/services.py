@@ -412,7 +412,9 @@ def chunk_render(*, chunk_id: int) -> str:
                 [chunk_id],
             )
             (state,) = cur.fetchone()
-        chunk = NoticeChunk.objects.select_for_update().select_related("batch").get(pk=chunk_id)
+        # lock the chunk only: FOR UPDATE on the joined batch row would deadlock two workers that both hold
+        # the batch FOR KEY SHARE (taken above so that a cancel waits for this chunk)
+        chunk = NoticeChunk.objects.select_for_update(of=("self",)).select_related("batch").get(pk=chunk_id)
         if state not in ("queued", "running") or chunk.state != NoticeChunk.State.RUNNING:
             return "cancelled" if state == "cancelled" else "skipped"
         batch = chunk.batch
