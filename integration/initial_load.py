@@ -14,9 +14,9 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from psycopg.copy import QueuedLibpqWriter
 
 from residents import mynumber as mn
+from residents.bulk import copy_rows
 from residents.kana import address_key, normalize_kana, normalize_text
 from residents.models import Resident
 
@@ -164,14 +164,6 @@ def _check(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[tuple], list[Li
     return out, errors
 
 
-def _copy(cur: Any, table: str, columns: tuple[str, ...], rows: Any) -> None:
-    # A queued writer sends the data from a thread: the server indexes while Python builds rows.
-    raw = cur.cursor  # the psycopg cursor under Django's wrapper (whose debug copy() takes no writer)
-    with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
 def _allocate(cur: Any, table: str, count: int) -> int:
     """Reserve `count` ids of the table's sequence; returns the first."""
     cur.execute(f"SELECT pg_get_serial_sequence('{table}', 'id')")
@@ -231,7 +223,7 @@ def load(data: bytes, *, run: FeedRun, dry_run: bool = False) -> Result:
             for offset, (no, head) in enumerate(new_households.items()):
                 households[no] = first + offset
                 hh_rows.append((first + offset, no, head))
-            _copy(cur, "residents_household", ("id", "household_no", "head_name"), hh_rows)
+            copy_rows(cur, "residents_household", ("id", "household_no", "head_name"), hh_rows)
         result.households = len(new_households)
 
         now = timezone.now()
@@ -276,20 +268,20 @@ def load(data: bytes, *, run: FeedRun, dry_run: bool = False) -> Result:
                     now,
                 )
 
-        _copy(cur, "residents_resident", RESIDENT_COLUMNS, resident_rows())
+        copy_rows(cur, "residents_resident", RESIDENT_COLUMNS, resident_rows())
 
         def number_rows():  # type: ignore[no-untyped-def]
             for i, number, idx in numbers:
                 key_id, ciphertext = mn.encrypt(number, key_id=ring.active_id)
                 yield (first_id + i, key_id, ciphertext, idx, "registry", now)
 
-        _copy(
+        copy_rows(
             cur,
             "residents_mynumber",
             ("resident_id", "key_id", "ciphertext", "blind_index", "identity_check", "registered_at"),
             number_rows(),
         )
-        _copy(
+        copy_rows(
             cur,
             "integration_registrycursor",
             ("atena_no", "last_seq"),

@@ -19,6 +19,7 @@ from audit.models import Event
 from audit.services import access_record
 
 from . import mynumber as mn
+from .bulk import copy_rows
 from .demo_data import APARTMENTS, FAMILY, FOREIGN, GIVEN_F, GIVEN_M, TOWNS
 from .kana import address_key, normalize_kana, normalize_text
 
@@ -275,15 +276,15 @@ def seed(*, rng: random.Random, residents: int, stdout: Any) -> None:
         hh_rows.append((hid, f"{200000000 + hid:09d}", head_name))
 
     with transaction.atomic(), connection.cursor() as cur:
-        _copy(cur, "residents_household", ("id", "household_no", "head_name"), hh_rows)
-        _copy(cur, "residents_resident", RESIDENT_COLUMNS, res_rows)
-        _copy(
+        copy_rows(cur, "residents_household", ("id", "household_no", "head_name"), hh_rows)
+        copy_rows(cur, "residents_resident", RESIDENT_COLUMNS, res_rows)
+        copy_rows(
             cur,
             "residents_mynumber",
             ("resident_id", "key_id", "ciphertext", "blind_index", "identity_check", "registered_at"),
             num_rows,
         )
-        _copy(cur, "residents_residentstatus", STATUS_COLUMNS, st_rows)
+        copy_rows(cur, "residents_residentstatus", STATUS_COLUMNS, st_rows)
         for table in ("residents_household", "residents_resident", "residents_residentstatus"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
         access_record(
@@ -366,9 +367,3 @@ def _statuses(
                 now,
             )
         )
-
-
-def _copy(cur: Any, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
