@@ -25,6 +25,9 @@ from .kana import address_key, normalize_kana, normalize_text
 
 # Japan's population by 5-year band (0-4 … 95-99), percent; roughly 2025.
 PYRAMID = [3.6, 4.0, 4.3, 4.5, 4.9, 5.1, 5.0, 5.4, 6.0, 7.2, 7.9, 6.8, 6.0, 6.0, 7.3, 6.0, 4.7, 3.2, 1.6, 0.5]
+ADULT_BANDS = range(4, len(PYRAMID))  # 20 and over: a householder (an age below clamped to 20 made a spike)
+ADULT_WEIGHTS = PYRAMID[4:]
+ADULT_WEIGHTS_SMALL = [w * (1.6 if band >= 13 else 1) for band, w in zip(ADULT_BANDS, ADULT_WEIGHTS, strict=True)]
 HOUSEHOLD_SIZES = [(1, 0.36), (2, 0.28), (3, 0.17), (4, 0.13), (5, 0.06)]
 CITY = "愛知県岡崎市"
 
@@ -83,9 +86,16 @@ class City:
         self.today = today
         self.numbers: set[str] = set()
 
-    def age_years(self) -> int:
-        band = self.rng.choices(range(len(PYRAMID)), weights=PYRAMID)[0]
+    def adult_age(self, *, small_household: bool) -> int:
+        """A householder's age (20+). Elderly people more often live alone or as a couple: weighting them up
+        there gives the city Okazaki's shape (about 24% aged 65 and over, 15% under 15)."""
+        weights = ADULT_WEIGHTS_SMALL if small_household else ADULT_WEIGHTS
+        band = self.rng.choices(ADULT_BANDS, weights=weights)[0]
         return band * 5 + self.rng.randrange(5)
+
+    def child_age(self, parent_age: int) -> int:
+        age = parent_age - self.rng.randint(22, 42)
+        return age if age >= 0 else self.rng.randrange(max(1, parent_age - 17))
 
     def birth(self, age: int) -> datetime.date:
         days = age * 365 + self.rng.randrange(365)
@@ -103,9 +113,9 @@ class City:
 def _people_for_household(city: City, size: int) -> list[tuple[int, str, str]]:
     """[(age, sex, relation)] with a plausible family shape."""
     rng = city.rng
-    head_age = max(20, city.age_years())
+    head_age = city.adult_age(small_household=size <= 2)
     while size >= 3 and head_age > 70:
-        head_age = max(20, city.age_years())
+        head_age = city.adult_age(small_household=False)
     head_sex = "1" if rng.random() < 0.7 else "2"
     people = [(head_age, head_sex, "世帯主")]
     if size >= 2:
@@ -118,14 +128,14 @@ def _people_for_household(city: City, size: int) -> list[tuple[int, str, str]]:
                 )
             )
         else:
-            people.append((max(0, head_age - rng.randint(20, 35)), rng.choice("12"), "子"))
+            people.append((city.child_age(head_age), rng.choice("12"), "子"))
     for _ in range(size - len(people)):
         if head_age > 55 and rng.random() < 0.3:
             people.append(
                 (min(104, head_age + rng.randint(22, 32)), rng.choice("12"), "母" if rng.random() < 0.6 else "父")
             )
         else:
-            people.append((max(0, head_age - rng.randint(22, 42)), rng.choice("12"), "子"))
+            people.append((city.child_age(head_age), rng.choice("12"), "子"))
     return people
 
 
