@@ -142,7 +142,8 @@ INSERT INTO notices_noticetarget (batch_id, resident_id, excluded_reason, seq, d
   page_count)
 SELECT %(batch)s, x.id, x.reason,
   CASE WHEN x.reason = '' THEN row_number() OVER (
-    PARTITION BY x.reason = '' ORDER BY x.src = 'dv_hold', x.m_zip, x.m_addr, x.m_kata, x.atena_no) END,
+    PARTITION BY x.reason = '' ORDER BY x.src = 'dv_hold', x.m_zip COLLATE "C", x.m_addr COLLATE "C",
+    x.m_kata COLLATE "C", x.atena_no COLLATE "C") END,
   to_jsonb(x.missing), x.src, x.src = 'dv_hold', x.atena_no, x.name, x.name_kana, x.birth_date,
   coalesce(x.m_zip, ''), coalesce(x.m_addr, ''), coalesce(x.m_kata, ''), x.became_resident_on, 0
 FROM x
@@ -152,6 +153,7 @@ FROM x
         # compilation for a 1 s query. Off for this transaction only (the caller holds one).
         if not connection.get_autocommit():
             cur.execute("SET LOCAL jit = off")
+            cur.execute("SET LOCAL work_mem = '64MB'")
         cur.execute("DELETE FROM notices_noticetarget WHERE batch_id = %s", [batch.pk])
         cur.execute(sql, params)
         cur.execute(

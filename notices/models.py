@@ -223,7 +223,6 @@ class NoticeTarget(models.Model):
         ]
         indexes = [
             models.Index(fields=["resident", "printed_at"], name="target_resident_printed"),
-            models.Index(fields=["batch", "excluded_reason"], name="target_batch_reason"),
         ]
 
     def __str__(self) -> str:

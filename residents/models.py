@@ -145,7 +145,14 @@ class ResidentStatus(models.Model):
     class Meta:
         verbose_name = "住民の状態"
         verbose_name_plural = "住民の状態"
-        indexes = [models.Index(fields=["resident", "kind", "valid_from"], name="status_res_kind_from")]
+        indexes = [
+            models.Index(fields=["resident", "kind", "valid_from"], name="status_res_kind_from"),
+            # the few statuses that change where mail goes (DV protection, 共通送付先): notice extraction
+            # reads all of them at once, without scanning every tax and insurance period
+            models.Index(
+                fields=["resident", "valid_from"], condition=Q(kind__in=["dv", "mailing"]), name="status_mail_kinds"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
