@@ -8,7 +8,14 @@ postcard_pages_per_s_2proc  the same with two processes at once
 postcard_pages_per_s_bare   bare WeasyPrint (no Django) on the same HTML and stylesheet
 notice_worker_peak_rss_mb   the largest resident set of those worker processes
 postcards_100k_min          100,000 postcards end to end with two workers: extrapolated from the figures above
-                            (extraction + 100,000 / measured two-process rate), not a measured 100k run
+                            (extraction + 100,000 / measured two-process rate)
+
+With `bench --full` the last figure is measured instead: a real batch of at least 100,000 reminder postcards
+(the age window is widened until the cohort is that large) is created, extracted by a Celery worker, confirmed
+and printed by two Celery worker processes on a private queue, from the first click to the manifest; then
+every target is checked to have exactly one page slot. About half an hour on 2 cores.
+postcards_full_targets      the size of that batch (postcards_100k_min is pro-rated to 100,000 from it)
+postcards_full_rss_mb       the largest resident set of its worker processes
 """
 
 from __future__ import annotations
@@ -18,7 +25,6 @@ import json
 import multiprocessing
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,10 +34,11 @@ from typing import Any
 from django.db import connections
 from django.utils import timezone
 
-from . import rendering, services, storage
+from . import bench_full as full_batch
+from . import rendering, services
 from .models import NoticeBatch
 
-TIMED_CHUNKS = 3  # per process, after one warm-up chunk (a worker lives long: fonts are loaded once)
+TIMED_CHUNKS = 5  # per process, after one warm-up chunk (a worker lives long: fonts are loaded once)
 
 BARE_SCRIPT = r"""
 import json, sys, time
@@ -98,7 +105,14 @@ def _pages(chunk_ids: list[int]) -> int:
     return sum(PrintFile.objects.filter(chunk_id__in=chunk_ids).values_list("pages", flat=True))
 
 
-def run(*, scale: int, stdout: Any) -> dict[str, float]:
+def run(*, scale: int, stdout: Any, full: bool = False) -> dict[str, float]:
+    figures = _run_rates(stdout)
+    if full:
+        figures.update(full_batch.run(stdout))
+    return figures
+
+
+def _run_rates(stdout: Any) -> dict[str, float]:
     on = timezone.localdate()
     spec = services.BatchSpec(
         kind="reminder",
@@ -152,7 +166,7 @@ def run(*, scale: int, stdout: Any) -> dict[str, float]:
             "postcards_100k_min": round(minutes_100k, 1),
         }
     finally:
-        _discard(batch)
+        full_batch.discard(batch.pk)
 
 
 def _bare(batch: NoticeBatch, chunk_id: int) -> float:
@@ -179,10 +193,3 @@ def _bare(batch: NoticeBatch, chunk_id: int) -> float:
         )
     data = json.loads(res.stdout.strip().splitlines()[-1])
     return data["pages"] / data["seconds"]
-
-
-def _discard(batch: NoticeBatch) -> None:
-    """The bench batch must not count as "recently notified" in the next run."""
-    folder = storage.absolute(storage.batch_dir(batch.batch_ref))
-    NoticeBatch.objects.filter(pk=batch.pk).delete()
-    shutil.rmtree(folder, ignore_errors=True)

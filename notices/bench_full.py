@@ -1,0 +1,216 @@
+"""`manage.py bench --full`: a real batch of at least 100,000 reminder postcards, end to end, with two Celery
+worker processes — the figure `postcards_100k_min` measured rather than extrapolated (see notices/bench.py).
+
+The run is what staff do on the screen: create (a worker extracts and renders the preview), confirm, and wait
+while the two workers print every chunk and the last one writes the manifest. Then every target is checked to
+have exactly one page slot. The batch and its files are removed afterwards, so the next run finds nobody
+"recently notified".
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from . import services, storage
+from .models import NoticeBatch, NoticeTarget, PrintFile
+
+POSTCARDS = 100_000
+WORKERS = 2
+PROGRESS_EVERY_S = 60
+
+
+def run(stdout: Any) -> dict[str, float]:
+    on = timezone.localdate()
+    spec = _spec_reaching(POSTCARDS, on, stdout)
+    queue = f"notices-bench-{os.getpid()}"
+    settings.NOTICE_QUEUE = queue  # this process queues the batch's tasks where the bench workers listen
+    env = _worker_env(queue)
+    log_dir = Path(tempfile.mkdtemp(prefix="notice-bench-"))
+    workers = [_start_worker(env, log_dir / f"worker{i}.log", f"bench{i}") for i in range(1, WORKERS + 1)]
+    batch = None
+    peak_kb = 0
+    try:
+        t0 = time.perf_counter()
+        batch = services.batch_create(user=None, spec=spec, origin="bench")
+        batch, peak_kb = _wait(batch, {"extracting"}, workers, peak_kb, timeout=600)
+        extract_s = time.perf_counter() - t0
+        if batch.state != NoticeBatch.State.PREVIEW:
+            raise RuntimeError(f"extraction ended in state {batch.state}: {batch.error}")
+        stdout.write(f"  notices --full: {batch.targets:,} postcards extracted and previewed in {extract_s:.1f} s\n")
+        services.batch_confirm(batch=batch, user=None)
+        batch, peak_kb = _wait(batch, {"queued", "running"}, workers, peak_kb, timeout=4 * 3600, stdout=stdout, t0=t0)
+        total_s = time.perf_counter() - t0
+        if batch.state != NoticeBatch.State.DONE:
+            raise RuntimeError(f"batch ended in state {batch.state}: {batch.error} (logs in {log_dir})")
+        _check_exactly_once(batch)
+        per_100k_min = total_s / 60 * POSTCARDS / batch.targets
+        stdout.write(
+            f"  notices --full: {batch.targets:,} postcards, {batch.pages_done:,} pages in {total_s / 60:.1f} min "
+            f"with {WORKERS} workers ({batch.pages_done / total_s:.1f} pages/s), worker peak RSS "
+            f"{peak_kb / 1024:.0f} MB; every target has exactly one page slot\n"
+        )
+        return {
+            "postcards_100k_min": round(per_100k_min, 1),
+            "postcards_full_targets": batch.targets,
+            "postcards_full_rss_mb": round(peak_kb / 1024, 1),
+        }
+    finally:
+        for proc in workers:
+            _stop(proc)
+        _purge(queue)
+        if batch is not None:
+            discard(batch.pk)
+
+
+def _spec_reaching(postcards: int, on: datetime.date, stdout: Any) -> services.BatchSpec:
+    """The over-65 flu reminder, its age window widened a year at a time until it reaches `postcards` people
+    (the demo city of 400,000 has about 67,000 over-65s without this season's dose: too few on its own)."""
+    token = services.INLINE.set(True)
+    try:
+        for age_from in range(65, -1, -1):
+            spec = services.BatchSpec(
+                kind="reminder",
+                vaccine_code="flu_elderly",
+                dose_codes=["flu_elderly"],
+                on=on,
+                cohort="age",
+                age_from=age_from,
+                age_to=120,
+                window_end=on + datetime.timedelta(days=90),
+                notified_within_days=30,
+            )
+            probe = services.batch_create(user=None, spec=spec, origin="bench", enqueue=False)
+            targets = services.batch_extract(batch_id=probe.pk, preview=False).targets
+            discard(probe.pk)
+            if targets >= postcards or age_from == 0:
+                stdout.write(f"  notices --full: ages {age_from}–120 give {targets:,} postcards\n")
+                return spec
+    finally:
+        services.INLINE.reset(token)
+    raise AssertionError("unreachable")
+
+
+def _wait(
+    batch: NoticeBatch,
+    while_in: set[str],
+    workers: list[subprocess.Popen],  # type: ignore[type-arg]
+    peak_kb: int,
+    *,
+    timeout: float,
+    stdout: Any = None,
+    t0: float = 0.0,
+) -> tuple[NoticeBatch, int]:
+    """Poll the batch as the progress bar does; sample the workers' memory meanwhile."""
+    deadline = time.monotonic() + timeout
+    last_report = time.monotonic()
+    while True:
+        batch.refresh_from_db()
+        peak_kb = max(peak_kb, *(_group_peak_kb(p.pid) for p in workers))
+        if batch.state not in while_in:
+            return batch, peak_kb
+        for proc in workers:
+            if proc.poll() is not None:
+                raise RuntimeError(f"a bench worker exited with {proc.returncode}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"batch still {batch.state} after {timeout:.0f} s")
+        if stdout is not None and time.monotonic() - last_report > PROGRESS_EVERY_S:
+            last_report = time.monotonic()
+            done = PrintFile.objects.filter(batch=batch).aggregate(n=Sum("notices"))["n"] or 0
+            minutes = (time.perf_counter() - t0) / 60
+            stdout.write(f"  notices --full: {done:,}/{batch.targets:,} after {minutes:.1f} min\n")
+        time.sleep(1.0)
+
+
+def _check_exactly_once(batch: NoticeBatch) -> None:
+    targets = NoticeTarget.objects.filter(batch=batch, excluded_reason="")
+    unprinted = targets.filter(printed_at__isnull=True).count()
+    slots = targets.values("print_file_id", "first_page").annotate(n=Count("id")).filter(n__gt=1).count()
+    pages = PrintFile.objects.filter(batch=batch).aggregate(p=Sum("pages"))["p"] or 0
+    expected = sum(t.page_count for t in targets.only("page_count"))
+    manifest = "present" if batch.manifest_path else "missing"
+    if unprinted or slots or pages != expected or not batch.manifest_path:
+        raise RuntimeError(
+            f"batch not printed exactly once: {unprinted} unprinted, {slots} shared page slots, "
+            f"{pages} pages in files for {expected} expected, manifest {manifest}"
+        )
+
+
+def _worker_env(queue: str) -> dict[str, str]:
+    db = settings.DATABASES["default"]
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{host}/{db['NAME']}",
+        "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
+        "NOTICE_QUEUE": queue,
+        "PYTHONPATH": str(settings.BASE_DIR),
+    }
+
+
+def _start_worker(env: dict[str, str], log: Path, name: str) -> subprocess.Popen:  # type: ignore[type-arg]
+    cmd = [
+        sys.executable, "-m", "celery", "-A", "okazaki_vax", "worker", "-Q", env["NOTICE_QUEUE"], "-n", f"{name}@%h",
+        "-c", "1", "-P", "prefork", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING",
+    ]  # fmt: skip
+    fh = open(log, "ab")  # noqa: SIM115 (kept open for the worker's life)
+    return subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+        cmd, cwd=settings.BASE_DIR, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def _stop(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def _group_peak_kb(pgid: int) -> int:
+    """The largest peak resident set (VmHWM) among the processes of one worker (main process and pool child)."""
+    peak = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            if os.getpgid(int(entry.name)) != pgid:
+                continue
+            with open(f"/proc/{entry.name}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+        except (OSError, ProcessLookupError):
+            continue  # the process ended while we looked
+    return peak
+
+
+def _purge(queue: str) -> None:
+    from okazaki_vax.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+
+
+def discard(batch_id: int) -> None:
+    """Remove a bench batch and its files."""
+    batch = NoticeBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return
+    folder = storage.absolute(storage.batch_dir(batch.batch_ref))
+    batch.delete()
+    shutil.rmtree(folder, ignore_errors=True)
