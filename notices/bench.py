@@ -20,7 +20,6 @@ postcards_full_rss_mb       the largest resident set of its worker processes
 
 from __future__ import annotations
 
-import datetime
 import json
 import multiprocessing
 import os
@@ -114,17 +113,7 @@ def run(*, scale: int, stdout: Any, full: bool = False) -> dict[str, float]:
 
 def _run_rates(stdout: Any) -> dict[str, float]:
     on = timezone.localdate()
-    spec = services.BatchSpec(
-        kind="reminder",
-        vaccine_code="flu_elderly",
-        dose_codes=["flu_elderly"],
-        on=on,
-        cohort="age",
-        age_from=65,
-        age_to=120,
-        window_end=on + datetime.timedelta(days=90),
-        notified_within_days=30,
-    )
+    spec = full_batch.flu_reminder(on)
     token = services.INLINE.set(True)
     t0 = time.perf_counter()
     batch = services.batch_create(user=None, spec=spec, origin="bench", enqueue=False)

@@ -12,9 +12,7 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,7 +22,7 @@ from django.conf import settings
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from . import services, storage
+from . import rendering, services, storage, worker_processes
 from .models import NoticeBatch, NoticeTarget, PrintFile
 
 POSTCARDS = 100_000
@@ -37,9 +35,12 @@ def run(stdout: Any) -> dict[str, float]:
     spec = _spec_reaching(POSTCARDS, on, stdout)
     queue = f"notices-bench-{os.getpid()}"
     settings.NOTICE_QUEUE = queue  # this process queues the batch's tasks where the bench workers listen
-    env = _worker_env(queue)
+    env = worker_processes.environment(queue)
     log_dir = Path(tempfile.mkdtemp(prefix="notice-bench-"))
-    workers = [_start_worker(env, log_dir / f"worker{i}.log", f"bench{i}") for i in range(1, WORKERS + 1)]
+    workers = [
+        worker_processes.start(env, log_dir / f"worker{i}.log", name=f"bench{i}", loglevel="WARNING")
+        for i in range(1, WORKERS + 1)
+    ]
     batch = None
     peak_kb = 0
     try:
@@ -69,10 +70,25 @@ def run(stdout: Any) -> dict[str, float]:
         }
     finally:
         for proc in workers:
-            _stop(proc)
-        _purge(queue)
+            worker_processes.stop(proc)
+        worker_processes.purge(queue)
         if batch is not None:
             discard(batch.pk)
+
+
+def flu_reminder(on: datetime.date, *, age_from: int = 65) -> services.BatchSpec:
+    """The bench's batch: reminder postcards to those aged `age_from` and over without this season's flu dose."""
+    return services.BatchSpec(
+        kind="reminder",
+        vaccine_code="flu_elderly",
+        dose_codes=["flu_elderly"],
+        on=on,
+        cohort="age",
+        age_from=age_from,
+        age_to=120,
+        window_end=on + datetime.timedelta(days=90),
+        notified_within_days=30,
+    )
 
 
 def _spec_reaching(postcards: int, on: datetime.date, stdout: Any) -> services.BatchSpec:
@@ -81,17 +97,7 @@ def _spec_reaching(postcards: int, on: datetime.date, stdout: Any) -> services.B
     token = services.INLINE.set(True)
     try:
         for age_from in range(65, -1, -1):
-            spec = services.BatchSpec(
-                kind="reminder",
-                vaccine_code="flu_elderly",
-                dose_codes=["flu_elderly"],
-                on=on,
-                cohort="age",
-                age_from=age_from,
-                age_to=120,
-                window_end=on + datetime.timedelta(days=90),
-                notified_within_days=30,
-            )
+            spec = flu_reminder(on, age_from=age_from)
             probe = services.batch_create(user=None, spec=spec, origin="bench", enqueue=False)
             targets = services.batch_extract(batch_id=probe.pk, preview=False).targets
             discard(probe.pk)
@@ -118,7 +124,7 @@ def _wait(
     last_report = time.monotonic()
     while True:
         batch.refresh_from_db()
-        peak_kb = max(peak_kb, *(_group_peak_kb(p.pid) for p in workers))
+        peak_kb = max(peak_kb, *(worker_processes.peak_rss_kb(p) for p in workers))
         if batch.state not in while_in:
             return batch, peak_kb
         for proc in workers:
@@ -137,73 +143,15 @@ def _wait(
 def _check_exactly_once(batch: NoticeBatch) -> None:
     targets = NoticeTarget.objects.filter(batch=batch, excluded_reason="")
     unprinted = targets.filter(printed_at__isnull=True).count()
-    slots = targets.values("print_file_id", "first_page").annotate(n=Count("id")).filter(n__gt=1).count()
+    slots = targets.order_by().values("print_file_id", "first_page").annotate(n=Count("id")).filter(n__gt=1).count()
     pages = PrintFile.objects.filter(batch=batch).aggregate(p=Sum("pages"))["p"] or 0
-    expected = sum(t.page_count for t in targets.only("page_count"))
+    expected = targets.count() * rendering.PAGES_PER_NOTICE[batch.kind]
     manifest = "present" if batch.manifest_path else "missing"
     if unprinted or slots or pages != expected or not batch.manifest_path:
         raise RuntimeError(
             f"batch not printed exactly once: {unprinted} unprinted, {slots} shared page slots, "
             f"{pages} pages in files for {expected} expected, manifest {manifest}"
         )
-
-
-def _worker_env(queue: str) -> dict[str, str]:
-    db = settings.DATABASES["default"]
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    return {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{host}/{db['NAME']}",
-        "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
-        "NOTICE_QUEUE": queue,
-        "PYTHONPATH": str(settings.BASE_DIR),
-    }
-
-
-def _start_worker(env: dict[str, str], log: Path, name: str) -> subprocess.Popen:  # type: ignore[type-arg]
-    cmd = [
-        sys.executable, "-m", "celery", "-A", "okazaki_vax", "worker", "-Q", env["NOTICE_QUEUE"], "-n", f"{name}@%h",
-        "-c", "1", "-P", "prefork", "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING",
-    ]  # fmt: skip
-    fh = open(log, "ab")  # noqa: SIM115 (kept open for the worker's life)
-    return subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-        cmd, cwd=settings.BASE_DIR, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True
-    )
-
-
-def _stop(proc: subprocess.Popen) -> None:  # type: ignore[type-arg]
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-
-
-def _group_peak_kb(pgid: int) -> int:
-    """The largest peak resident set (VmHWM) among the processes of one worker (main process and pool child)."""
-    peak = 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            if os.getpgid(int(entry.name)) != pgid:
-                continue
-            with open(f"/proc/{entry.name}/status") as fh:
-                for line in fh:
-                    if line.startswith("VmHWM:"):
-                        peak = max(peak, int(line.split()[1]))
-        except (OSError, ProcessLookupError):
-            continue  # the process ended while we looked
-    return peak
-
-
-def _purge(queue: str) -> None:
-    from okazaki_vax.celery import app
-
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)
 
 
 def discard(batch_id: int) -> None:
