@@ -6,6 +6,8 @@ postcard_pages_per_s_1proc  postcard pages rendered and recorded per second by o
                             chunk service: claim, load, barcodes, WeasyPrint, file, page map, audit)
 postcard_pages_per_s_2proc  the same with two processes at once
 postcard_pages_per_s_bare   bare WeasyPrint (no Django) on the same HTML and stylesheet
+postcard_pages_per_s_bare_gc  the same with the app's GC handling (rendering._cyclic_gc_paused), which bare
+                            WeasyPrint lacks: the ratio to it is what the app's own work costs
 notice_worker_peak_rss_mb   the largest resident set of those worker processes
 postcards_100k_min          100,000 postcards end to end with two workers: extrapolated from the figures above
                             (extraction + 100,000 / measured two-process rate)
@@ -43,13 +45,20 @@ BARE_SCRIPT = r"""
 import json, sys, time
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
-html, css_path, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+html, css_path, rounds, paused_gc = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
 text = open(html, encoding="utf-8").read()
 fonts = FontConfiguration()
 css = CSS(filename=css_path, font_config=fonts)
+if paused_gc:  # the app's own GC handling (notices.rendering), to show what the app itself costs
+    import gc
+    gc.collect(); gc.freeze()
 def one():
+    if paused_gc:
+        gc.disable()
     doc = HTML(string=text, base_url=".").render(stylesheets=[css], font_config=fonts)
     doc.write_pdf()
+    if paused_gc:
+        gc.enable(); gc.collect()
     return len(doc.pages)
 one()
 t0 = time.perf_counter(); pages = sum(one() for _ in range(rounds)); dt = time.perf_counter() - t0
@@ -138,12 +147,13 @@ def _run_rates(stdout: Any) -> dict[str, float]:
         t2 = _render(two)
         rate2 = (_pages(two[0][1:]) + _pages(two[1][1:])) / t2
         peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        bare = _bare(batch, chunks[0])
+        bare, bare_gc = _bare(batch, chunks[0])
         per_postcard = rendering.PAGES_PER_NOTICE["reminder"]
         minutes_100k = (extract_s + 100_000 / (rate2 / per_postcard)) / 60
         stdout.write(
             f"  notices: 1 proc {rate1:.1f} pages/s, 2 procs {rate2:.1f} pages/s ({rate2 / rate1:.2f}x), "
-            f"bare WeasyPrint {bare:.1f} pages/s ({rate1 / bare:.0%} of bare), peak RSS {peak_rss_mb:.0f} MB; "
+            f"bare WeasyPrint {bare:.1f} pages/s ({rate1 / bare:.0%} of bare), with the app's GC handling "
+            f"{bare_gc:.1f} pages/s ({rate1 / bare_gc:.0%}), peak RSS {peak_rss_mb:.0f} MB; "
             f"postcards_100k_min is extrapolated: extraction + 100,000 postcards at the 2-process rate\n"
         )
         return {
@@ -151,6 +161,7 @@ def _run_rates(stdout: Any) -> dict[str, float]:
             "postcard_pages_per_s_1proc": round(rate1, 1),
             "postcard_pages_per_s_2proc": round(rate2, 1),
             "postcard_pages_per_s_bare": round(bare, 1),
+            "postcard_pages_per_s_bare_gc": round(bare_gc, 1),
             "notice_worker_peak_rss_mb": round(peak_rss_mb, 1),
             "postcards_100k_min": round(minutes_100k, 1),
         }
@@ -158,8 +169,9 @@ def _run_rates(stdout: Any) -> dict[str, float]:
         full_batch.discard(batch.pk)
 
 
-def _bare(batch: NoticeBatch, chunk_id: int) -> float:
-    """Bare WeasyPrint in a fresh interpreter (no Django), on the HTML of one real chunk."""
+def _bare(batch: NoticeBatch, chunk_id: int) -> tuple[float, float]:
+    """Bare WeasyPrint in a fresh interpreter (no Django), on the HTML of one real chunk: pages per second as
+    it comes, and with the app's GC handling."""
     from .models import NoticeChunk, NoticeTarget
 
     chunk = NoticeChunk.objects.get(pk=chunk_id)
@@ -173,12 +185,15 @@ def _bare(batch: NoticeBatch, chunk_id: int) -> float:
         path = os.path.join(tmp, "chunk.html")
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(html)
-        res = subprocess.run(  # noqa: S603 (our own interpreter and script)
-            [sys.executable, "-c", BARE_SCRIPT, path, str(rendering.CSS_PATH), str(TIMED_CHUNKS)],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=tmp,
-        )
-    data = json.loads(res.stdout.strip().splitlines()[-1])
-    return data["pages"] / data["seconds"]
+        rates = []
+        for paused_gc in ("0", "1"):
+            res = subprocess.run(  # noqa: S603 (our own interpreter and script)
+                [sys.executable, "-c", BARE_SCRIPT, path, str(rendering.CSS_PATH), str(TIMED_CHUNKS), paused_gc],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=tmp,
+            )
+            data = json.loads(res.stdout.strip().splitlines()[-1])
+            rates.append(data["pages"] / data["seconds"])
+    return rates[0], rates[1]
