@@ -147,6 +147,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Hourly seals of the audit chain's head, outside the database (audit/seals.py). In production, a path that
+# database administrators cannot write, and the log line shipped to the city's log server.
+AUDIT_SEAL_PATH = Path(env.str("AUDIT_SEAL_PATH", default=str(BASE_DIR / "var" / "audit" / "seals.log")))
+
 # Uploads and generated print files live outside the web root and are served only by audited views.
 PRIVATE_STORAGE_ROOT = Path(env.str("PRIVATE_STORAGE_ROOT", default=str(BASE_DIR / "var" / "private")))
 
@@ -251,6 +255,8 @@ CELERY_BEAT_SCHEDULE = {
     "integration-links-sync": {"task": "integration.tasks.links_sync", "schedule": 24 * 3600.0},
     # billing: redo co-payment decisions whose statuses or consents changed, after the night's feeds
     "billing-redecide-changed": {"task": "billing.tasks.redecide_changed_task", "schedule": crontab(hour=6, minute=30)},
+    # audit: the chain's head sealed outside the database, so a truncated tail is caught (audit/seals.py)
+    "audit-seal-chain-head": {"task": "audit.tasks.seal_chain_head", "schedule": crontab(minute=0)},
     # notices: re-queues chunks whose worker died and finishes batches whose chunks are all done
     "notices-sweep": {"task": "notices.tasks.sweep", "schedule": 60.0},
 }

@@ -14,6 +14,12 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_audit_seals(settings, tmp_path):
+    # the seal file belongs to one database: a test must never read the development database's seals
+    settings.AUDIT_SEAL_PATH = tmp_path / "audit-seals.log"
+
+
+@pytest.fixture(autouse=True)
 def _roles(db):
     roles.sync_roles()
 

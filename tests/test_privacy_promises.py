@@ -292,3 +292,36 @@ def test_no_model_change_lacks_a_migration():
         [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_iii_3_r2_a_superuser_removing_the_newest_records_is_caught_by_the_seals(staff_client, city, settings):
+    client, _ = staff_client(roles.CLERK)
+    for r, _ in city:
+        client.get(f"/residents/{r.pk}/")
+    head = AuditRecord.objects.order_by("-chain_seq").first()
+    call_command("seal_audit_chain", stdout=io.StringIO())
+    assert f"\t{head.chain_seq}\t{head.row_hash}\t" in settings.AUDIT_SEAL_PATH.read_text()
+    client.get(f"/residents/{city[0][0].pk}/")  # more records after the seal
+    out = io.StringIO()
+    call_command("verify_audit_chain", stdout=out)
+    assert "封印 1 件" in out.getvalue()
+    # the newest records, the sealed head among them, removed: what is left is still a whole chain ...
+    _superuser_sql("DELETE FROM audit_auditrecord WHERE chain_seq >= %s", [head.chain_seq])
+    from audit.chain import verify_chain
+
+    assert verify_chain()[1] is None
+    # ... but the seal outside the database no longer matches
+    with pytest.raises(CommandError, match=f"#{head.chain_seq}.*削除されています"):
+        call_command("verify_audit_chain", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_a_seal_line_made_up_without_the_key_is_refused(staff_client, city, settings):
+    client, _ = staff_client(roles.CLERK)
+    client.get(f"/residents/{city[0][0].pk}/")
+    call_command("seal_audit_chain", stdout=io.StringIO())
+    with open(settings.AUDIT_SEAL_PATH, "a") as fh:
+        fh.write("2026-11-26T00:00:00+00:00\t1\t" + "0" * 64 + "\t" + "f" * 64 + "\n")
+    with pytest.raises(CommandError, match=r"2 行目.*封印が改ざんされています"):
+        call_command("verify_audit_chain", stdout=io.StringIO())
