@@ -10,6 +10,7 @@ every sealed record is still there with the same hash: a truncated tail is caugh
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 from dataclasses import dataclass
@@ -95,3 +96,30 @@ def check_seals() -> tuple[int, SealProblem | None]:
         if found[chain_seq] != row_hash:
             return len(seals), SealProblem(line_no, chain_seq, f"{sealed_at} に封印した記録と一致しません")
     return len(seals), None
+
+
+@dataclass(frozen=True)
+class SealStatus:
+    sealed_at: datetime.datetime | None
+    chain_seq: int | None
+    overdue: bool  # no seal for over two hours: the hourly job is not running
+
+
+def last_seal(now: datetime.datetime | None = None) -> SealStatus:
+    """The newest seal, for the auditors' monthly review (a stopped scheduler must not go unnoticed)."""
+    now = now or timezone.now()
+    path = seal_path()
+    last = ""
+    if path.exists():
+        with open(path, "rb") as fh:
+            fh.seek(max(0, path.stat().st_size - 4096))  # the last line is short: no need to read the year
+            lines = fh.read().decode("ascii", errors="replace").splitlines()
+            last = lines[-1] if lines else ""
+    parts = last.split("\t")
+    if len(parts) != 4 or not parts[1].isdigit():
+        return SealStatus(None, None, overdue=True)
+    try:
+        sealed_at = datetime.datetime.fromisoformat(parts[0])
+    except ValueError:
+        return SealStatus(None, None, overdue=True)
+    return SealStatus(sealed_at, int(parts[1]), overdue=now - sealed_at > datetime.timedelta(hours=2))

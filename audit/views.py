@@ -13,6 +13,7 @@ from accounts.decorators import require_perm
 from .exports import access_log_export
 from .models import AuditRecord, Event
 from .reports import monthly_review
+from .seals import last_seal
 
 
 class ExportForm(forms.Form):
@@ -92,4 +93,4 @@ def monthly(request: HttpRequest) -> HttpResponse:
             raise ValueError
     except ValueError:
         return render(request, "400.html", status=400)
-    return render(request, "audit/monthly.html", {"review": monthly_review(year, month)})
+    return render(request, "audit/monthly.html", {"review": monthly_review(year, month), "seal": last_seal()})

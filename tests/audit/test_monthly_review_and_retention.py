@@ -9,6 +9,7 @@ from accounts import roles
 from audit.chain import verify_chain
 from audit.models import AuditRecord, ChainAnchor
 from audit.reports import monthly_review
+from audit.seals import last_seal
 from audit.services import access_record
 from audit.tasks import seal_chain_head
 from tests.factories.residents import ResidentFactory
@@ -52,3 +53,17 @@ def test_retention_purge_removes_only_old_records_and_the_chain_still_verifies()
     out = io.StringIO()
     call_command("verify_audit_chain", stdout=out)
     assert "封印 2 件" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_monthly_review_warns_when_the_hourly_seal_has_stopped(staff_client):
+    auditor, _ = staff_client(roles.AUDITOR)
+    page = auditor.get("/audit/monthly/").content.decode()
+    assert "封印がありません" in page  # the scheduler never ran
+    access_record(event="view", purpose="点検")
+    seal_chain_head()
+    page = auditor.get("/audit/monthly/").content.decode()
+    assert "正常" in page and "封印がありません" not in page
+    three_hours_later = timezone.now() + datetime.timedelta(hours=3)
+    assert last_seal(now=three_hours_later).overdue
+    assert not last_seal().overdue
