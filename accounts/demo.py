@@ -21,6 +21,7 @@ DEMO_ACCOUNTS: list[tuple[str, str, list[str], bool]] = [
     ("verifier", "照合 三郎", [roles.VERIFIER], False),
     ("relief", "救済 四郎", [roles.RELIEF], False),
     ("auditor", "監査 五郎", [roles.AUDITOR], False),
+    ("disclosure", "開示 六子", [roles.DISCLOSURE], False),
     ("admin", "情報 政策", [roles.ADMIN], False),
     ("contractor", "委託 株式会社", [roles.CONTRACTOR], True),
 ]

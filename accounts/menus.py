@@ -23,6 +23,7 @@ class MenuItem:
 MENU: list[MenuItem] = [
     MenuItem("住民検索", "residents:search", "residents.view_register", "照会"),
     MenuItem("個人番号で検索", "residents:mynumber_search", "residents.use_mynumber", "照会"),
+    MenuItem("開示・訂正・利用停止請求", "residents:disclosure_list", "residents.handle_disclosure", "照会"),
     MenuItem("アクセス記録", "audit:log", "audit.view_access_log", "監査"),
     MenuItem("月次点検", "audit:monthly", "audit.view_access_log", "監査"),
     MenuItem("連携状況", "integration:status", "integration.view_feeds", "連携"),

@@ -15,6 +15,7 @@ RELIEF_LEAD = "健康被害救済責任者"
 AUDITOR = "監査担当"
 ADMIN = "システム管理者"
 CONTRACTOR = "委託事業者"
+DISCLOSURE = "開示請求担当"
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CLERK: [
@@ -49,6 +50,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "relief.export_payments",
         "relief.manage_rates",
         "integration.network_inquiry",  # the public-funds account lookup goes through the network
+    ],
+    # requests from residents about their own information (PIA V): the register and the holdings report
+    DISCLOSURE: [
+        "residents.view_register",
+        "residents.handle_disclosure",
     ],
     AUDITOR: [
         "audit.view_access_log",

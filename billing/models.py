@@ -195,7 +195,9 @@ class CopaymentDecision(models.Model):
     fingerprint = models.CharField(max_length=32)
     counter_reason = models.TextField("窓口判定の理由", blank=True)
     evidence = models.CharField("提示書類", max_length=100, blank=True)
-    run = models.ForeignKey(DecisionRun, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions")
+    run = models.ForeignKey(
+        DecisionRun, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions", verbose_name="一括判定"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, verbose_name="判定者"
     )

@@ -182,31 +182,49 @@ class NoticeTarget(models.Model):
 
     # no separate FK indexes: (batch, resident), (resident, printed_at) and (print_file, first_page) cover the
     # lookups, and each index is maintained for every one of the tens of thousands of rows an extraction writes
-    batch = models.ForeignKey(NoticeBatch, on_delete=models.CASCADE, related_name="target_rows", db_index=False)
+    batch = models.ForeignKey(
+        NoticeBatch, on_delete=models.CASCADE, related_name="target_rows", db_index=False, verbose_name="通知バッチ"
+    )
     resident = models.ForeignKey(
-        "residents.Resident", on_delete=models.PROTECT, related_name="notice_targets", db_index=False
+        "residents.Resident",
+        on_delete=models.PROTECT,
+        related_name="notice_targets",
+        db_index=False,
+        verbose_name="住民",
     )
-    excluded_reason = models.CharField(max_length=12, choices=ExclusionReason.choices, blank=True, default="")
-    seq = models.PositiveIntegerField(null=True, blank=True)  # print order (postcode, address); null if excluded
-    doses = models.JSONField(default=list)  # the batch's doses this person still lacks
-    address_source = models.CharField(max_length=14, choices=AddressSource.choices)
-    held = models.BooleanField(default=False)
-    atena_no = models.CharField(max_length=15)
-    name = models.CharField(max_length=100)
-    name_kana = models.CharField(max_length=100)
-    birth_date = models.DateField()
-    mail_postal_code = models.CharField(max_length=7, blank=True)
-    mail_address = models.CharField(max_length=200, blank=True)
-    mail_katagaki = models.CharField(max_length=100, blank=True)
-    became_resident_on = models.DateField(null=True, blank=True)
+    excluded_reason = models.CharField(
+        "除外理由", max_length=12, choices=ExclusionReason.choices, blank=True, default=""
+    )
+    seq = models.PositiveIntegerField(
+        "印刷順", null=True, blank=True
+    )  # print order (postcode, address); null if excluded
+    doses = models.JSONField("未接種の接種区分", default=list)  # the batch's doses this person still lacks
+    address_source = models.CharField("送付先の種別", max_length=14, choices=AddressSource.choices)
+    held = models.BooleanField("送付保留", default=False)
+    atena_no = models.CharField("宛番号", max_length=15)
+    name = models.CharField("氏名", max_length=100)
+    name_kana = models.CharField("氏名カナ", max_length=100)
+    birth_date = models.DateField("生年月日")
+    mail_postal_code = models.CharField("送付先郵便番号", max_length=7, blank=True)
+    mail_address = models.CharField("送付先住所", max_length=200, blank=True)
+    mail_katagaki = models.CharField("送付先方書", max_length=100, blank=True)
+    became_resident_on = models.DateField("住民となった日", null=True, blank=True)
     print_file = models.ForeignKey(
-        PrintFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+        PrintFile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        verbose_name="印刷ファイル",
     )
-    first_page = models.PositiveIntegerField(null=True, blank=True)
-    page_count = models.PositiveSmallIntegerField(default=0)
-    printed_at = models.DateTimeField(null=True, blank=True)
+    first_page = models.PositiveIntegerField("開始ページ", null=True, blank=True)
+    page_count = models.PositiveSmallIntegerField("ページ数", default=0)
+    printed_at = models.DateTimeField("印刷日時", null=True, blank=True)
 
     class Meta:
+        verbose_name = "通知の送付先"
+        verbose_name_plural = "通知の送付先"
         constraints = [
             models.UniqueConstraint(fields=["batch", "resident"], name="target_once_per_batch"),
             models.UniqueConstraint(fields=["batch", "seq"], name="target_unique_seq"),

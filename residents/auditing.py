@@ -6,9 +6,10 @@ The My Number's ciphertext and blind index are excluded: the log records that th
 
 from auditlog.registry import auditlog
 
-from .models import Household, MyNumber, Resident, ResidentStatus
+from .models import DisclosureRequest, Household, MyNumber, Resident, ResidentStatus
 
 auditlog.register(Resident, exclude_fields=["kana_key", "given_kana_key", "name_key", "address_key"])
 auditlog.register(Household)
 auditlog.register(ResidentStatus)
 auditlog.register(MyNumber, exclude_fields=["ciphertext", "blind_index"])
+auditlog.register(DisclosureRequest)

@@ -6,6 +6,9 @@ a change or correction adds a row, so any decision can be re-derived "as of" a d
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -188,3 +191,75 @@ class MyNumber(models.Model):
 
     def __str__(self) -> str:
         return f"個人番号(宛番号 {self.resident_id})"
+
+
+class DisclosureRequest(models.Model):
+    """A resident's request about the personal information the office holds (PIA V; 個人情報保護法 第76条・
+    第90条・第98条): disclosure, correction or suspension of use. The law gives 30 days to decide (第83条等),
+    extendable by 30 more with a notice to the requester."""
+
+    class Kind(models.TextChoices):
+        DISCLOSURE = "disclosure", "開示請求"
+        CORRECTION = "correction", "訂正請求"
+        SUSPENSION = "suspension", "利用停止請求"
+
+    class Requester(models.TextChoices):
+        SELF = "self", "本人"
+        LEGAL = "legal", "法定代理人"
+        PROXY = "proxy", "任意代理人"
+
+    class State(models.TextChoices):
+        RECEIVED = "received", "受付"
+        IN_PROGRESS = "in_progress", "対応中"
+        DECIDED = "decided", "決定済み"
+        WITHDRAWN = "withdrawn", "取下げ"
+
+    class Decision(models.TextChoices):
+        NONE = "", "未決定"
+        FULL = "full", "全部開示・全部認容"
+        PARTIAL = "partial", "一部開示・一部認容"
+        REFUSED = "refused", "不開示・不認容"
+        NOT_HELD = "not_held", "保有していない"
+
+    DECISION_DAYS = 30
+
+    request_no = models.CharField("受付番号", max_length=20, unique=True)
+    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="disclosure_requests")
+    kind = models.CharField("請求の種類", max_length=12, choices=Kind.choices)
+    received_on = models.DateField("受付日")
+    requester = models.CharField("請求者", max_length=8, choices=Requester.choices, default=Requester.SELF)
+    requester_name = models.CharField("請求者氏名(代理人の場合)", max_length=100, blank=True)
+    identity_document = models.CharField("本人確認書類", max_length=60)
+    content = models.TextField("請求の内容")
+    due_on = models.DateField("決定期限")
+    extended_to = models.DateField("延長後の期限", null=True, blank=True)
+    state = models.CharField("状態", max_length=12, choices=State.choices, default=State.RECEIVED)
+    decision = models.CharField("決定", max_length=10, choices=Decision.choices, blank=True, default="")
+    decided_on = models.DateField("決定日", null=True, blank=True)
+    note = models.TextField("経過・備考", blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="受付者"
+    )
+    created_at = models.DateTimeField("登録日時", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "開示・訂正・利用停止請求"
+        verbose_name_plural = "開示・訂正・利用停止請求"
+        ordering = ["-received_on", "-id"]
+        permissions = [("handle_disclosure", "開示・訂正・利用停止請求を扱える")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="decided", decided_on__isnull=False) | ~Q(state="decided"),
+                name="disclosure_decided_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_no} {self.get_kind_display()}"
+
+    @property
+    def deadline(self) -> datetime.date:
+        return self.extended_to or self.due_on
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.state in (self.State.RECEIVED, self.State.IN_PROGRESS) and self.deadline < today

@@ -109,9 +109,14 @@ class Voucher(models.Model):
     void_reason = models.CharField("無効理由", max_length=200, blank=True)
     used_on = models.DateField("使用日", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="作成者",
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField("作成日時", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "接種券"
@@ -148,8 +153,10 @@ class EntryBatch(models.Model):
     label = models.CharField("バッチ名", max_length=100)
     mode = models.CharField("確認方式", max_length=8, choices=Mode.choices, default=Mode.VERIFY)
     source = models.CharField("入力元", max_length=12, choices=RecordSource.choices, default=RecordSource.VOUCHER)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="作成者"
+    )
+    created_at = models.DateTimeField("作成日時", default=timezone.now)
     closed_at = models.DateTimeField("締切日時", null=True, blank=True)
 
     class Meta:
@@ -331,10 +338,30 @@ class VaccinationRecord(models.Model):
         verbose_name="接種券",
     )
     entry_batch = models.ForeignKey(
-        EntryBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="records", db_index=False
+        EntryBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+        db_index=False,
+        verbose_name="入力バッチ",
     )
-    punch_line = models.OneToOneField(PunchLine, on_delete=models.PROTECT, null=True, blank=True, related_name="record")
-    survey = models.ForeignKey("MoveInSurvey", on_delete=models.PROTECT, null=True, blank=True, related_name="records")
+    punch_line = models.OneToOneField(
+        PunchLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="record",
+        verbose_name="接種済み通知の行",
+    )
+    survey = models.ForeignKey(
+        "MoveInSurvey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="records",
+        verbose_name="転入者調査",
+    )
 
     status = models.CharField("状態", max_length=8, choices=Status.choices, default=Status.PENDING)
     keyed_by = models.ForeignKey(
@@ -448,8 +475,10 @@ class MoveInSurvey(models.Model):
     sent_on = models.DateField("送付日", null=True, blank=True)
     returned_on = models.DateField("回答日", null=True, blank=True)
     note = models.CharField("備考", max_length=300, blank=True, default="")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="作成者"
+    )
+    created_at = models.DateTimeField("作成日時", default=timezone.now)
 
     class Meta:
         verbose_name = "転入者調査"
