@@ -41,11 +41,22 @@ HIDDEN_FIELDS = frozenset(
 PURPOSE = "開示・訂正・利用停止請求への対応"
 
 
+WIDE = 8  # more columns than this print as one block per record rather than as a table
+
+
 @dataclass
 class Section:
     title: str
     columns: list[str]
     rows: list[list[str]] = field(default_factory=list)
+
+    @property
+    def wide(self) -> bool:
+        return len(self.columns) > WIDE
+
+    def records(self) -> list[list[tuple[str, str]]]:
+        """Each row as (label, value) pairs without the empty ones: a wide record stays readable on paper."""
+        return [[(c, v) for c, v in zip(self.columns, row, strict=True) if v] for row in self.rows]
 
 
 HIDDEN_PARTS = ("blind_index", "cipher", "hash", "fingerprint", "_key")  # wherever an app keeps such a column
@@ -63,7 +74,7 @@ def _shown_fields(model: type[models.Model], back: str) -> list[models.Field]:
 
 
 def _text(value: Any) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == [] or value == {}:
         return ""
     if isinstance(value, bool):
         return "はい" if value else "いいえ"

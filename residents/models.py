@@ -80,8 +80,8 @@ class Resident(models.Model):
     name_key = models.CharField(max_length=100, editable=False, default="")
     address_key = models.CharField(max_length=200, editable=False, default="")
 
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField("登録日時", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("更新日時", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "住民"
