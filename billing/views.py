@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -423,36 +426,42 @@ def claim_history(request: HttpRequest, institution_id: int) -> HttpResponse:
     return render(request, "billing/claim_history.html", {"institution": institution, "claims": claims})
 
 
-@require_POST
-@require_perm("billing.run_claims")
-def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _claim_for(pk)
+def _claim_step(request: HttpRequest, pk: int, act: Callable[[Claim], Any], done: str) -> HttpResponse:
+    """Approve, unapprove or mark paid: the service refuses with a message; either way back to the claim."""
     try:
-        claims_svc.claim_approve(claim=claim, actor=request.user, request=request)
+        act(_claim_for(pk))
     except ValidationError as exc:
         messages.error(request, _errors_text(exc))
     else:
-        messages.success(request, "請求を承認しました。")
+        messages.success(request, done)
     return redirect("billing:claim_detail", pk=pk)
+
+
+@require_POST
+@require_perm("billing.run_claims")
+def claim_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _claim_step(
+        request,
+        pk,
+        lambda claim: claims_svc.claim_approve(claim=claim, actor=request.user, request=request),
+        "請求を承認しました。",
+    )
 
 
 @require_POST
 @require_perm("billing.run_claims")
 def claim_unapprove(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _claim_for(pk)
-    try:
-        claims_svc.claim_unapprove(claim=claim, actor=request.user, request=request)
-    except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
-    else:
-        messages.success(request, "承認を取り消しました。")
-    return redirect("billing:claim_detail", pk=pk)
+    return _claim_step(
+        request,
+        pk,
+        lambda claim: claims_svc.claim_unapprove(claim=claim, actor=request.user, request=request),
+        "承認を取り消しました。",
+    )
 
 
 @require_POST
 @require_perm("billing.run_claims")
 def claim_paid(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _claim_for(pk)
     from residents.wareki import parse_date
 
     try:
@@ -460,13 +469,12 @@ def claim_paid(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError as exc:
         messages.error(request, f"支払日: {exc}")
         return redirect("billing:claim_detail", pk=pk)
-    try:
-        claims_svc.claim_mark_paid(claim=claim, paid_on=paid_on, actor=request.user, request=request)
-    except ValidationError as exc:
-        messages.error(request, _errors_text(exc))
-    else:
-        messages.success(request, "支払日を登録しました。この請求は以後変更できません。")
-    return redirect("billing:claim_detail", pk=pk)
+    return _claim_step(
+        request,
+        pk,
+        lambda claim: claims_svc.claim_mark_paid(claim=claim, paid_on=paid_on, actor=request.user, request=request),
+        "支払日を登録しました。この請求は以後変更できません。",
+    )
 
 
 @require_GET

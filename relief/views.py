@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -209,57 +210,72 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, claim)
 
 
+def _claim_form_action(
+    request: HttpRequest,
+    claim: Claim,
+    form: Any,
+    form_name: str,
+    act: Callable[[dict[str, Any]], Any],
+    done: str | Callable[[Any], str],
+) -> HttpResponse:
+    """The shape every form on the claim page shares: a valid form goes to the service; a refusal from the
+    service lands on the form's fields; success redirects with a message; otherwise the page is shown again
+    with the form and its errors (400)."""
+    if form.is_valid():
+        try:
+            result = act(form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, _errors_of(exc))
+        else:
+            messages.success(request, done(result) if callable(done) else done)
+            return redirect("relief:detail", pk=claim.pk)
+    return _detail(request, claim, status=400, **{form_name: form})
+
+
 @require_POST
 @require_perm(ACCESS)
 def claim_transition(request: HttpRequest, pk: int) -> HttpResponse:
     claim = claim_get_for_user(request.user, pk)
-    form = TransitionForm(request.POST)
-    if form.is_valid():
-        cd = form.cleaned_data
-        try:
-            claim = services.claim_transition(
-                actor=request.user,
-                claim=claim,
-                to_state=cd["to_state"],
-                on_date=cd["on_date"],
-                note=cd["note"],
-                result=cd["result"],
-                grade=cd["grade"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _add_errors(form, _errors_of(exc))
-        else:
-            messages.success(request, f"「{claim.get_state_display()}」にしました。")
-            return redirect("relief:detail", pk=claim.pk)
-    return _detail(request, claim, status=400, transition_form=form)
+    return _claim_form_action(
+        request,
+        claim,
+        TransitionForm(request.POST),
+        "transition_form",
+        lambda cd: services.claim_transition(
+            actor=request.user,
+            claim=claim,
+            to_state=cd["to_state"],
+            on_date=cd["on_date"],
+            note=cd["note"],
+            result=cd["result"],
+            grade=cd["grade"],
+            request=request,
+        ),
+        lambda moved: f"「{moved.get_state_display()}」にしました。",
+    )
 
 
 @require_POST
 @require_perm(ACCESS)
 def payment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     claim = claim_get_for_user(request.user, pk)
-    form = PaymentDecideForm(request.POST)
-    if form.is_valid():
-        cd = form.cleaned_data
-        try:
-            claim = services.payment_decide(
-                actor=request.user,
-                claim=claim,
-                decided_on=cd["decided_on"],
-                amount=cd["amount"],
-                months=cd["months"],
-                allowance_grade=cd["allowance_grade"],
-                note=cd["note"],
-                request=request,
-            )
-        except ValidationError as exc:
-            errors = _errors_of(exc)
-            _add_errors(form, errors)
-        else:
-            messages.success(request, "支給を決定し、支給決定通知書を作成しました。")
-            return redirect("relief:detail", pk=claim.pk)
-    return _detail(request, claim, status=400, decide_form=form)
+    return _claim_form_action(
+        request,
+        claim,
+        PaymentDecideForm(request.POST),
+        "decide_form",
+        lambda cd: services.payment_decide(
+            actor=request.user,
+            claim=claim,
+            decided_on=cd["decided_on"],
+            amount=cd["amount"],
+            months=cd["months"],
+            allowance_grade=cd["allowance_grade"],
+            note=cd["note"],
+            request=request,
+        ),
+        "支給を決定し、支給決定通知書を作成しました。",
+    )
 
 
 @require_POST
@@ -287,38 +303,30 @@ def account_fetch(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(ACCESS)
 def account_declare(request: HttpRequest, pk: int) -> HttpResponse:
     claim = claim_get_for_user(request.user, pk)
-    form = AccountForm(request.POST)
-    if form.is_valid():
-        try:
-            services.account_declare(actor=request.user, claim=claim, values=form.cleaned_data, request=request)
-        except ValidationError as exc:
-            _add_errors(form, _errors_of(exc))
-        else:
-            messages.success(request, "申出口座を登録しました。")
-            return redirect("relief:detail", pk=claim.pk)
-    return _detail(request, claim, status=400, account_form=form)
+    return _claim_form_action(
+        request,
+        claim,
+        AccountForm(request.POST),
+        "account_form",
+        lambda cd: services.account_declare(actor=request.user, claim=claim, values=cd, request=request),
+        "申出口座を登録しました。",
+    )
 
 
 @require_POST
 @require_perm(ACCESS)
 def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
     claim = claim_get_for_user(request.user, pk)
-    form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.document_add(
-                actor=request.user,
-                claim=claim,
-                kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _add_errors(form, _errors_of(exc))
-        else:
-            messages.success(request, "書類を添付しました。")
-            return redirect("relief:detail", pk=claim.pk)
-    return _detail(request, claim, status=400, document_form=form)
+    return _claim_form_action(
+        request,
+        claim,
+        DocumentForm(request.POST, request.FILES),
+        "document_form",
+        lambda cd: services.document_add(
+            actor=request.user, claim=claim, kind=cd["kind"], upload=cd["file"], request=request
+        ),
+        "書類を添付しました。",
+    )
 
 
 def _file_response(data: bytes, content_type: str, filename: str, *, inline: bool = True) -> HttpResponse:
@@ -356,18 +364,16 @@ def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpRespon
 def payment_paid(request: HttpRequest, pk: int, seq: int) -> HttpResponse:
     claim = claim_get_for_user(request.user, pk)
     payment = get_object_or_404(claim.payments, seq=seq)
-    form = MarkPaidForm(request.POST)
-    if form.is_valid():
-        try:
-            services.payment_mark_paid(
-                actor=request.user, payment=payment, paid_on=form.cleaned_data["paid_on"], request=request
-            )
-        except ValidationError as exc:
-            _add_errors(form, _errors_of(exc))
-        else:
-            messages.success(request, f"第{payment.seq}回の支払を支払済にしました。")
-            return redirect("relief:detail", pk=claim.pk)
-    return _detail(request, claim, status=400, paid_form=form)
+    return _claim_form_action(
+        request,
+        claim,
+        MarkPaidForm(request.POST),
+        "paid_form",
+        lambda cd: services.payment_mark_paid(
+            actor=request.user, payment=payment, paid_on=cd["paid_on"], request=request
+        ),
+        f"第{payment.seq}回の支払を支払済にしました。",
+    )
 
 
 @require_POST
