@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -99,7 +100,9 @@ def holdings(resident: Resident) -> list[Section]:
     """Everything held on the person: the register entry, then one section per related model."""
     own = _shown_fields(Resident, back="")
     sections = [Section("住民記録", ["項目", "内容"], [[str(f.verbose_name), _cell(resident, f)] for f in own])]
-    for rel in sorted(Resident._meta.related_objects, key=lambda r: (r.related_model._meta.app_label, r.name)):
+    relations = sorted(Resident._meta.related_objects, key=lambda r: (r.related_model._meta.app_label, r.name))
+    links = Counter(rel.related_model for rel in relations)  # a model may point at the person twice
+    for rel in relations:
         model = rel.related_model
         if model._meta.model_name == "mynumber":
             held = model.objects.filter(resident=resident).first()
@@ -114,7 +117,7 @@ def holdings(resident: Resident) -> list[Section]:
         rows = [[_cell(obj, f) for f in shown] for obj in qs.order_by("pk")]
         if rows:
             title = f"{model._meta.verbose_name}({model._meta.app_config.verbose_name})"
-            if sum(1 for r in Resident._meta.related_objects if r.related_model is model) > 1:
+            if links[model] > 1:
                 title += f" — {rel.field.verbose_name}として"  # e.g. a relief claim as the vaccinee or the claimant
             sections.append(Section(title, [str(f.verbose_name) for f in shown], rows))
     return sections
@@ -135,9 +138,10 @@ def holdings_for_request(*, request: HttpRequest, disclosure: DisclosureRequest)
 
 def _next_no(received_on: datetime.date) -> str:
     prefix = f"開{received_on:%Y}-"
+    with connection.cursor() as cur:  # numbering is serialized, the year's first request included
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext('residents.disclosure_request_no'))")
     last = (
-        DisclosureRequest.objects.select_for_update()
-        .filter(request_no__startswith=prefix)
+        DisclosureRequest.objects.filter(request_no__startswith=prefix)
         .order_by("-request_no")
         .values_list("request_no", flat=True)
         .first()

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from accounts import roles
 from audit.models import AuditRecord
+from integration.models import NumberLink
 from residents.models import DisclosureRequest
+from residents.mynumber import blind_index
 from tests.factories.accounts import StaffFactory
 from tests.factories.immunization import RecordFactory
 from tests.factories.residents import ResidentFactory, StatusFactory, give_mynumber, valid_mynumber
@@ -82,6 +84,7 @@ def test_the_holdings_report_lists_every_apps_data_never_the_number_and_is_audit
     StatusFactory(resident=resident, kind="tax", code="非課税")
     verifier = StaffFactory()
     record = RecordFactory(resident=resident, verified_by=verifier)
+    NumberLink.objects.create(resident=resident, unified_no="500000077", mynumber_blind_index=blind_index(number))
     other = ResidentFactory(name="別人 花子")
     RecordFactory(resident=other, verified_by=verifier)
     _receive(client, resident)
@@ -94,6 +97,7 @@ def test_the_holdings_report_lists_every_apps_data_never_the_number_and_is_audit
     assert "開示・訂正・利用停止請求" in page  # the request itself is information held
     assert "保有しています(番号はこの一覧に記載しません)" in page
     assert number not in page and number[:4] + " " not in page
+    assert "500000077" in page and blind_index(number) not in page  # the link is held; its key is internal
     audit = AuditRecord.objects.get(event="export", actor=officer)
     assert audit.subject_atena == resident.atena_no
     assert item.request_no in audit.purpose
