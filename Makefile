@@ -6,7 +6,7 @@ PY := .venv/bin/python
 PIP := .venv/bin/pip
 DEMO_RESIDENTS ?= 20000
 
-.PHONY: run test lint sysdeps services db migrate seed bench clean-venv
+.PHONY: run test lint typecheck sysdeps services db migrate seed bench clean-venv
 
 .venv/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
@@ -37,6 +37,9 @@ run: sysdeps seed
 
 lint: .venv/.installed
 	.venv/bin/ruff check --output-format concise .
+
+typecheck: .venv/.installed .env
+	.venv/bin/mypy
 
 test: sysdeps .venv/.installed .env services lint
 	$(PY) manage.py makemigrations --check --dry-run

@@ -14,7 +14,12 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
+from core.refusals import REFUSED
+
 from .models import AuditRecord, Event
+
+# refusals, old and new: before core.refusals some apps wrote "refused" (the records are append-only)
+REFUSED_OUTCOMES = [str(o) for o in REFUSED] + ["refused"]
 
 OFFICE_HOURS = (8, 19)  # 8:00–18:59 JST, Monday to Friday
 MANY_VIEWS_PER_DAY = 200
@@ -50,7 +55,7 @@ def monthly_review(year: int, month: int) -> MonthlyReview:
             reveals=Count("id", filter=Q(event=Event.MYNUMBER_REVEAL)),
             number_searches=Count("id", filter=Q(event=Event.MYNUMBER_SEARCH)),
             exports=Count("id", filter=Q(event__in=[Event.EXPORT, Event.PRINT])),
-            denied=Count("id", filter=Q(outcome="denied")),
+            denied=Count("id", filter=Q(outcome__in=REFUSED_OUTCOMES)),
             total=Count("id"),
         )
         .order_by("-total")
@@ -72,6 +77,6 @@ def monthly_review(year: int, month: int) -> MonthlyReview:
         .order_by("-n")
     )
     review.denied = list(
-        qs.filter(outcome__in=["denied", "locked"]).values("username", "event").annotate(n=Count("id")).order_by("-n")
+        qs.filter(outcome__in=REFUSED_OUTCOMES).values("username", "event").annotate(n=Count("id")).order_by("-n")
     )
     return review

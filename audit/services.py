@@ -9,12 +9,14 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.http import HttpRequest
+
+from core.origin import Origin
+from core.refusals import Outcome
 
 from .models import AuditRecord, Event
 
 
-def client_ip(request: HttpRequest | None) -> str | None:
+def client_ip(request: Any) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
@@ -32,15 +34,20 @@ def access_record(
     *,
     event: Event | str,
     actor: Any = None,
-    request: HttpRequest | None = None,
+    origin: Origin | None = None,
+    request: Any = None,  # transitional: views pass origin=Origin.of(request)
     subject: Subject | None = None,
     purpose: str = "",
     detail: dict[str, Any] | None = None,
-    outcome: str = "ok",
+    outcome: str = Outcome.OK,
 ) -> AuditRecord:
     """Write one access record: who, when, from where, whom, what, why."""
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
+    if origin is None and request is not None:
+        origin = Origin.of(request)
+    if actor is not None and not getattr(actor, "is_authenticated", True):
+        actor = None  # AnonymousUser: the record names nobody, the username field says so
     subject = subject or Subject()
     obj = subject.obj
     return AuditRecord.objects.create(
@@ -48,14 +55,37 @@ def access_record(
         event=str(event),
         actor=actor,
         username=getattr(actor, "username", "") or "",
-        remote_addr=client_ip(request),
+        remote_addr=origin.ip if origin else None,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         object_pk=str(obj.pk) if obj is not None else "",
         object_id=obj.pk if obj is not None and isinstance(obj.pk, int) else None,
         object_repr=str(obj) if obj is not None else "",
         subject_atena=subject.atena_no,
-        purpose=purpose[:200],
+        purpose=(purpose or (origin.purpose if origin else ""))[:200],
         additional_data=detail or None,
+        outcome=str(outcome),
+    )
+
+
+def record_refusal(
+    *,
+    actor: Any,
+    origin: Origin | None,
+    action: str,
+    outcome: Outcome,
+    subject_atena: str,
+    obj: Any,
+    purpose: str,
+    detail: dict[str, Any],
+) -> None:
+    """core.refusals' recorder: one DENIED record per refused action."""
+    access_record(
+        event=Event.DENIED,
+        actor=actor,
+        origin=origin,
+        subject=Subject(atena_no=subject_atena, obj=obj),
+        purpose=purpose,
+        detail=detail,
         outcome=outcome,
     )
 
@@ -67,6 +97,7 @@ def access_record_bulk(
     subjects: Iterable[Subject],
     purpose: str,
     detail: dict[str, Any] | None = None,
+    origin: Origin | None = None,
     batch_size: int = 2000,
 ) -> int:
     """One record per subject for batch work (print runs, exports); the trigger still chains each row."""
@@ -80,6 +111,7 @@ def access_record_bulk(
                 event=str(event),
                 actor=actor,
                 username=getattr(actor, "username", "") or "",
+                remote_addr=origin.ip if origin else None,
                 content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
                 object_pk=str(obj.pk) if obj is not None else "",
                 object_id=obj.pk if obj is not None and isinstance(obj.pk, int) else None,

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.decorators import require_perm
+from core.decorators import require_perm
 
 from .exports import access_log_export
 from .models import AuditRecord, Event

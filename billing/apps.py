@@ -16,13 +16,3 @@ class BillingConfig(AppConfig):
             RESIDENT_PANELS.append(copayment_panel)
         if home_widget not in HOME_WIDGETS:
             HOME_WIDGETS.append(home_widget)
-        _register_notice_hook()
-
-
-def _register_notice_hook() -> None:
-    """Tell notices how to print the co-payment class on B-class vouchers (notices cannot import billing)."""
-    from notices import hooks
-
-    from .selectors import copayment_classes_for_notice
-
-    hooks.COPAYMENT_CLASS_LOOKUP = copayment_classes_for_notice

@@ -25,9 +25,12 @@ from django.utils import timezone
 
 from audit.models import Event
 from audit.services import access_record
+from core.legal_age import fiscal_year as fy_of
+from core.origin import Origin
+from immunization.services import records_mark_paid
 
 from .models import Claim
-from .vaccines import DOSE_VACCINE, fiscal_year_of
+from .vaccines import dose_groups
 
 PURPOSE = "実費の徴収 / 医療機関への委託料の支払"
 SEASONAL = ("flu_elderly", "covid_elderly")  # one dose per fiscal year
@@ -41,7 +44,7 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 
 
 def month_label(year: int, month: int) -> str:
-    from residents.wareki import era_of
+    from core.wareki import era_of
 
     era, y = era_of(datetime.date(year, month, 1))
     return f"{era}{'元' if y == 1 else y}年{month}月分"
@@ -78,7 +81,7 @@ def claims_prepare(*, year: int, month: int, actor: Any, request: HttpRequest | 
         _refuse(actor, request, "claims_prepare", exc, year=year, month=month)
         raise
     start, end = month_bounds(year, month)
-    groups = list(DOSE_VACCINE.items())
+    groups = list(dose_groups().items())
     p = {
         "y": year,
         "m": month,
@@ -286,13 +289,14 @@ def claim_mark_paid(*, claim: Claim, paid_on: datetime.date, actor: Any, request
         locked.paid_on = paid_on
         locked.paid_recorded_by = actor
         locked.save(update_fields=["status", "paid_on", "paid_recorded_by"])
-        with connection.cursor() as cur:
-            # 支払日 on each paid record (a data item of the vaccination ledger)
-            cur.execute(
-                """UPDATE immunization_vaccinationrecord SET paid_on = %s
-                   WHERE id IN (SELECT record_id FROM billing_claimline WHERE claim_id = %s AND exception = '')""",
-                [paid_on, locked.pk],
-            )
+        # 支払日 on each paid record (a data item of the vaccination ledger), through its owner
+        records_mark_paid(
+            record_ids=list(locked.lines.filter(exception="").values_list("record_id", flat=True)),
+            paid_on=paid_on,
+            actor=actor,
+            origin=Origin.of(request, purpose=PURPOSE),
+            reference=f"請求 #{locked.pk}",
+        )
         access_record(
             event=Event.UPDATE,
             actor=actor,
@@ -426,7 +430,7 @@ def claim_statement_pdf(*, claim: Claim, actor: Any, request: HttpRequest | None
             "held": held,
             "month_label": month_label(claim.year, claim.month),
             "issued_on": timezone.localdate(),
-            "fiscal_year": fiscal_year_of(datetime.date(claim.year, claim.month, 1)),
+            "fiscal_year": fy_of(datetime.date(claim.year, claim.month, 1)),
         },
     )
     fonts = FontConfiguration()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from residents.forms import JapaneseDateField
+from core.forms import JapaneseDateField
 
 from .models import Consent, FeeSchedule
 from .vaccines import CONSENT_SCOPES, VACCINE_CHOICES
@@ -38,7 +38,7 @@ class ConsentEntryForm(ConsentForm):
     field_order = ["atena_no", "filed_on", "expires_on", "channel", "scope", "form_no", "note"]
 
     def clean_atena_no(self) -> str:
-        from residents.kana import normalize_text
+        from core.kana import normalize_text
 
         value = normalize_text(self.cleaned_data["atena_no"].strip())
         if not value.isdigit():

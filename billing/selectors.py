@@ -8,10 +8,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.legal_age import fiscal_year as fy_of
 from residents.models import Resident
 
 from .models import Consent, CopaymentDecision, DecisionRun, FeeSchedule
-from .vaccines import VACCINE_CHOICES, fiscal_year_of, vaccine_of_dose
+from .vaccines import VACCINE_CHOICES, vaccine_of_dose
 
 
 def consents_of(resident: Resident) -> QuerySet[Consent]:
@@ -66,7 +67,7 @@ def fee_schedules(fiscal_year: int | None = None) -> QuerySet[FeeSchedule]:
 
 
 def current_fiscal_year() -> int:
-    return fiscal_year_of(timezone.localdate())
+    return fy_of(timezone.localdate())
 
 
 NOTICE_CLASS_LABELS = {
@@ -77,8 +78,8 @@ NOTICE_CLASS_LABELS = {
 }
 
 
-def copayment_classes_for_notice(resident_ids: Any, vaccine_code: str, on: datetime.date) -> dict[int, str]:
-    """notices.hooks.COPAYMENT_CLASS_LOOKUP: the class printed on vouchers, for a whole chunk in one query.
+def copayment_classes_for_notice(resident_ids: list[int], vaccine_code: str, on: datetime.date) -> dict[int, str]:
+    """core.adapters.CopaymentClassLookup: the class printed on vouchers, for a whole chunk in one query.
 
     `vaccine_code` is a decision group ("hz") or a dose code (hz_rzv_1 and hz_live share "hz"). Only people
     with a decision in force on `on` are returned, so notices prints 要確認 for the others; doses without a
@@ -86,7 +87,6 @@ def copayment_classes_for_notice(resident_ids: Any, vaccine_code: str, on: datet
     """
     from django.db import connection
 
-    from .vaccines import fiscal_year_of
 
     vaccine = vaccine_code if vaccine_code in dict(VACCINE_CHOICES) else vaccine_of_dose(vaccine_code)
     ids = [int(i) for i in resident_ids]
@@ -98,7 +98,7 @@ def copayment_classes_for_notice(resident_ids: Any, vaccine_code: str, on: datet
                WHERE resident_id = ANY(%s::bigint[]) AND vaccine = %s AND fiscal_year = %s
                  AND effective_from <= %s AND (effective_to IS NULL OR effective_to >= %s)
                ORDER BY resident_id, decided_at DESC, id DESC""",
-            ["{" + ",".join(map(str, ids)) + "}", vaccine, fiscal_year_of(on), on, on],
+            ["{" + ",".join(map(str, ids)) + "}", vaccine, fy_of(on), on, on],
         )
         return {
             rid: NOTICE_CLASS_LABELS.get(reason, "免除") if exempt else "自己負担あり"

@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from audit.models import Event
 from audit.services import Subject, access_record
+from core.legal_age import fiscal_year as fy_of
 from residents.models import Resident
 
 from . import engine, taxdata
 from .models import Consent, CopaymentDecision, DecisionRun, FeeSchedule, Reason
-from .vaccines import VACCINE_LABELS, fiscal_year_of, tax_fiscal_year_for, vaccine_of_dose
+from .vaccines import VACCINE_LABELS, tax_fiscal_year_for, vaccine_of_dose
 
 PURPOSE = "実費の徴収"
 DECIDE_PURPOSE = "実費の徴収 / 自己負担判定"
@@ -289,7 +290,7 @@ def copayment_redecide_changed(
     the household recorded later, a consent verified or withdrawn later, or the register entry changed.
     The new decision applies from `as_of`; the old one stays in the history up to the day before."""
     as_of = as_of or timezone.localdate()
-    fiscal_year = fiscal_year or fiscal_year_of(as_of)
+    fiscal_year = fiscal_year or fy_of(as_of)
     changed = taxdata.decisions_with_changed_inputs(fiscal_year=fiscal_year)
     runs = []
     for vaccine in sorted({v for _rid, v in changed}):
@@ -394,7 +395,7 @@ def copayment_class_on(*, resident_id: int, dose_code: str, on: datetime.date) -
                WHERE resident_id = %s AND vaccine = %s AND fiscal_year = %s
                  AND effective_from <= %s AND (effective_to IS NULL OR effective_to >= %s)
                ORDER BY decided_at DESC, id DESC LIMIT 1""",
-            [resident_id, vaccine, fiscal_year_of(on), on, on],
+            [resident_id, vaccine, fy_of(on), on, on],
         )
         row = cur.fetchone()
     return "exempt" if row and row[0] else "charged"

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import require_perm
 from audit.models import Event
 from audit.services import Subject, access_record, access_record_bulk
+from core.decorators import require_perm
 from residents.access import resident_get_for_user
 from residents.models import Resident
 
@@ -462,7 +462,7 @@ def claim_unapprove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @require_perm("billing.run_claims")
 def claim_paid(request: HttpRequest, pk: int) -> HttpResponse:
-    from residents.wareki import parse_date
+    from core.wareki import parse_date
 
     try:
         paid_on = parse_date(request.POST.get("paid_on", ""))

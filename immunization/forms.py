@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from . import eligibility
+from . import doses
 from .keyed import KEYED_FIELDS
 from .models import EntryBatch, RecordSource
 
@@ -77,4 +77,4 @@ class MoveInForm(forms.Form):
 
 
 def dose_code_choices() -> list[tuple[str, str]]:
-    return [(c, f"{c} {eligibility.dose_label(c)}") for c in eligibility.dose_codes()]
+    return [(d.code, f"{d.code} {d.label}") for d in doses.all_doses()]

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from residents.wareki import parse_date
+from core.wareki import parse_date
 
-from . import eligibility
+from . import doses
 from .models import Doctor, Institution, Manufacturer, VaccineLot
 from .vouchers import voucher_number_normalize, voucher_number_problem
 
@@ -62,7 +62,7 @@ class Masters:
             },
             manufacturers=dict(Manufacturer.objects.values_list("code", "id")),
             lots={(m, lot): i for m, lot, i in VaccineLot.objects.values_list("manufacturer_id", "lot_no", "id")},
-            codes=frozenset(eligibility.dose_codes()),
+            codes=frozenset(doses.codes()),
         )
 
 

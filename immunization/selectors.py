@@ -15,9 +15,39 @@ from residents.models import Resident
 from . import eligibility
 from .models import EntryBatch, MoveInSurvey, PunchImport, PunchLine, VaccinationRecord
 
+# A dose is "had" once it is recorded, or keyed and waiting for four-eyes verification: nobody is reminded
+# of a dose whose voucher is already on a verifier's desk.
+HAD_STATUSES = (VaccinationRecord.Status.VERIFIED, VaccinationRecord.Status.PENDING)
+
 
 def verified() -> QuerySet[VaccinationRecord]:
     return VaccinationRecord.objects.filter(status=VaccinationRecord.Status.VERIFIED)
+
+
+def doses_had(resident: Resident | int, codes: list[str], *, since: datetime.date | None = None) -> set[str]:
+    """Which of `codes` the person has recorded or in verification (given on or after `since`, if given)."""
+    qs = VaccinationRecord.objects.filter(resident=resident, dose_code__in=codes, status__in=HAD_STATUSES)
+    if since is not None:
+        qs = qs.filter(vaccinated_on__gte=since)
+    return set(qs.values_list("dose_code", flat=True))
+
+
+def missing_doses_sql(
+    *, resident_id_sql: str, doses_param: str, since_param: str | None, params: dict[str, Any]
+) -> str:
+    """`doses_had` for set-based callers (notice extraction over a whole cohort in one statement): an SQL
+    expression giving the text[] of the dose codes in %(doses_param)s that the resident whose id is
+    `resident_id_sql` has neither recorded nor in verification (since %(since_param)s when given).
+
+    Immunization owns the table and its statuses; the caller embeds the expression and fills `params`.
+    """
+    meta = VaccinationRecord._meta
+    col = {name: meta.get_field(name).column for name in ("resident", "dose_code", "status", "vaccinated_on")}
+    params["had_statuses"] = [str(s) for s in HAD_STATUSES]
+    since = f"AND v.{col['vaccinated_on']} >= %({since_param})s" if since_param else ""
+    return f"""ARRAY(SELECT d FROM unnest(%({doses_param})s::text[]) AS d WHERE NOT EXISTS (
+        SELECT 1 FROM {meta.db_table} v WHERE v.{col["resident"]} = {resident_id_sql} AND v.{col["dose_code"]} = d
+        AND v.{col["status"]} = ANY(%(had_statuses)s) {since}))"""  # noqa: S608 (names from the model's metadata)
 
 
 def past_doses(resident: Resident | int) -> list[Any]:

@@ -11,12 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import require_perm
 from audit.models import Event
 from audit.services import Subject, access_record, access_record_bulk
+from core.decorators import require_perm
 from residents.models import Resident
 
-from . import eligibility, selectors, services
+from . import doses, selectors, services
 from .forms import (
     BatchForm,
     KeyForm,
@@ -213,7 +213,7 @@ def verify_record(request: HttpRequest, pk: int) -> HttpResponse:
             "second": second,
             "errors": errors,
             "own": record.keyed_by_id == request.user.pk,
-            "label": eligibility.dose_label(record.dose_code),
+            "label": doses.label(record.dose_code),
         },
         status=status,
     )

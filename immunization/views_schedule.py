@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from accounts.decorators import require_perm
-from residents import wareki
+from core import wareki
+from core.decorators import require_perm
 
 from . import schedule
 from .schedule.engine import CONDITION_LABELS, STATUS_LABELS
@@ -149,7 +149,7 @@ def resident_forecast_panel(request: HttpRequest, resident) -> str:  # type: ign
 def _disability_hint(resident, on: datetime.date) -> str:  # type: ignore[no-untyped-def]
     """60–64-year-olds are eligible for B類 vaccines only with a 1級-equivalent cardiac, renal, respiratory or
     HIV disability. The register knows the certificate's grade, not the organ: say so rather than guess."""
-    from immunization.legal_age import age_years
+    from core.legal_age import age_years
     from residents.selectors import status_as_of
 
     if not 60 <= age_years(resident.birth_date, on) <= 64:
@@ -165,9 +165,7 @@ def _disability_hint(resident, on: datetime.date) -> str:  # type: ignore[no-unt
 
 
 def _past_doses(resident) -> tuple[list[schedule.PastDose], bool]:  # type: ignore[no-untyped-def]
-    """Verified doses from the records part (immunization.selectors.past_doses) when it is installed."""
-    try:
-        from immunization.selectors import past_doses  # type: ignore[attr-defined]
-    except ImportError:
-        return [], False
+    """The resident's verified doses (immunization.selectors.past_doses); the flag says the history is known."""
+    from immunization.selectors import past_doses
+
     return list(past_doses(resident)), True

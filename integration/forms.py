@@ -28,7 +28,7 @@ class JukiVerifyForm(forms.Form):
     address = forms.CharField(label="住所(方書を含む)", max_length=200)
 
     def clean_birth_date(self):  # type: ignore[no-untyped-def]
-        from residents import wareki
+        from core import wareki
 
         try:
             return wareki.parse_date(self.cleaned_data["birth_date"])

@@ -15,9 +15,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.kana import address_key, normalize_kana, normalize_text
 from residents import mynumber as mn
 from residents.bulk import copy_rows
-from residents.kana import address_key, normalize_kana, normalize_text
 from residents.models import Resident
 
 from .envelope import MAX_ERRORS, FeedRejected, LineError, read_envelope

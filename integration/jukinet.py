@@ -14,8 +14,8 @@ from django.db import transaction
 
 from audit.models import Event
 from audit.services import Subject, access_record
+from core.kana import address_key, normalize_text
 from residents import mynumber as mn
-from residents.kana import address_key, normalize_text
 from residents.models import Resident
 from residents.services import can_use_mynumber
 
@@ -25,7 +25,7 @@ FIELDS = ("name", "sex", "birth_date", "address")
 
 
 def _address_key(text: str) -> str:
-    # A full address and one written from the city name on are the same place (residents.kana.address_key).
+    # A full address and one written from the city name on are the same place (core.kana.address_key).
     key = address_key(text)
     return key.replace("丁目", "-").replace("番地", "-").replace("番", "-").replace("号", "").rstrip("-")
 

@@ -12,10 +12,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import require_perm
 from audit.models import Event
 from audit.services import access_record
-from okazaki_vax.adapters import get_adapter
+from core.adapters import get_adapter
+from core.decorators import require_perm
 from residents.access import resident_get_for_user
 
 from . import intermediate, selectors

@@ -1,19 +1,23 @@
 """Target extraction in one INSERT … SELECT: the cohort, each person's mailing address as of the reference
 date (DV protection > 共通送付先 > registered address), the doses still missing, and the exclusion reason.
-No Python loop over residents (bench: extract_400k_s)."""
+No Python loop over residents (bench: extract_400k_s).
+
+A set-based read across apps, documented as architecture.md allows: it reads the register's tables
+(residents_resident, residents_residentstatus) and takes the "dose still missing" expression from
+immunization.selectors.missing_doses_sql; it writes only notices' own table."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
-from django.apps import apps
 from django.db import connection
+
+from core.legal_age import fiscal_year_start
+from immunization.selectors import missing_doses_sql
 
 from . import rules
 from .models import Cohort, NoticeBatch
-
-VACCINATED_STATUSES = ("verified", "pending")  # recorded, or keyed and waiting for four-eyes verification
 
 
 def cohort_ranges(batch: NoticeBatch) -> list[rules.BirthRange]:
@@ -30,30 +34,15 @@ def cohort_ranges(batch: NoticeBatch) -> list[rules.BirthRange]:
     return ranges
 
 
-def _record_model() -> Any:
-    try:
-        return apps.get_model("immunization", "VaccinationRecord")
-    except LookupError:
-        return None
-
-
 def _missing_doses_sql(batch: NoticeBatch, params: dict[str, Any]) -> str:
     params["doses"] = list(batch.dose_codes)
-    model = _record_model()
-    if not batch.exclude_vaccinated or not batch.dose_codes or model is None:
+    if not batch.exclude_vaccinated or not batch.dose_codes:
         return "%(doses)s::text[]"
-    meta = model._meta
-    date_field = "vaccinated_on" if any(f.name == "vaccinated_on" for f in meta.get_fields()) else "given_on"
-    col = {name: meta.get_field(name).column for name in ("resident", "dose_code", "status")}
-    col["given_on"] = meta.get_field(date_field).column
-    since = ""
+    since = None
     if any(rules.is_annual(code) for code in batch.dose_codes):
-        params["season_start"] = rules.fiscal_year_start(batch.on)
-        since = f"AND v.{col['given_on']} >= %(season_start)s"
-    params["vacc_statuses"] = list(VACCINATED_STATUSES)
-    return f"""ARRAY(SELECT d FROM unnest(%(doses)s::text[]) AS d WHERE NOT EXISTS (
-        SELECT 1 FROM {meta.db_table} v WHERE v.{col["resident"]} = r.id AND v.{col["dose_code"]} = d
-        AND v.{col["status"]} = ANY(%(vacc_statuses)s) {since}))"""  # noqa: S608 (names from model metadata)
+        params["season_start"] = fiscal_year_start(batch.on)
+        since = "season_start"
+    return missing_doses_sql(resident_id_sql="r.id", doses_param="doses", since_param=since, params=params)
 
 
 def _recent_sql(batch: NoticeBatch, params: dict[str, Any]) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from residents.wareki import parse_date
+from core.wareki import parse_date
 
 from .models import BatchKind, Cohort
 

@@ -1,7 +1,8 @@
-"""What notices need from the schedule (immunization.schedule), in one place.
+"""What notices need from the schedule (immunization.schedule) and the dose vocabulary (immunization.doses).
 
-The schedule module owns the rules (legal and standard windows, labels, A/B class). This module turns its
-answers into birth-date ranges for set-based extraction and says clearly when a rule is missing.
+The schedule owns the rules (legal and standard windows) and the vocabulary what each dose is (label, class,
+sex). This module turns their answers into birth-date ranges for set-based extraction and says clearly
+when a rule is missing.
 """
 
 from __future__ import annotations
@@ -9,10 +10,9 @@ from __future__ import annotations
 import datetime
 import functools
 from dataclasses import dataclass
-from typing import Any
 
-B_CLASS_PREFIXES = ("flu_elderly", "covid_elderly", "ppv_elderly", "hz_")
-ANNUAL_PREFIXES = ("flu_elderly", "covid_elderly")  # one dose per fiscal year: "already vaccinated" = this season
+from core.legal_age import birth_range_for_ages
+from immunization import doses, schedule
 
 
 class RuleMissing(ValueError):
@@ -25,62 +25,24 @@ class BirthRange:
     birth_to: datetime.date
 
 
-def _schedule() -> Any:
-    try:
-        from immunization import schedule
-    except ImportError:
-        return None
-    return schedule
-
-
-def years_before(d: datetime.date, years: int) -> datetime.date:
-    try:
-        return d.replace(year=d.year - years)
-    except ValueError:  # 29 February in a common year
-        return d.replace(year=d.year - years, day=28)
-
-
 def age_range(on: datetime.date, age_from: int, age_to: int) -> BirthRange:
-    """People aged age_from..age_to (years) on `on`. A person reaches N years on the day before the Nth
-    birthday (japan-reference.md, the project's age rule), so on `on` the age is ≥ N when born on or before
-    (on + 1 day) − N years."""
-    nxt = on + datetime.timedelta(days=1)
-    return BirthRange(
-        birth_from=years_before(nxt, age_to + 1) + datetime.timedelta(days=1),
-        birth_to=years_before(nxt, age_from),
-    )
-
-
-def _as_range(value: Any) -> BirthRange | None:
-    if value is None:
-        return None
-    if isinstance(value, BirthRange):
-        return value
-    if isinstance(value, tuple | list) and len(value) == 2:
-        start, end = value
-    else:
-        start = getattr(value, "birth_from", None) or getattr(value, "start", None)
-        end = getattr(value, "birth_to", None) or getattr(value, "end", None)
-    if start is None or end is None:
-        return None
-    if start > end:
-        start, end = end, start
-    return BirthRange(start, end)
+    """People aged age_from..age_to (legal age, core.legal_age) on `on`."""
+    return BirthRange(*birth_range_for_ages(on, age_from, age_to))
 
 
 def window(kind: str, dose_code: str, on: datetime.date) -> BirthRange:
     """Birth-date range of people in the dose's legal ("legal") or standard ("standard") window on `on`."""
-    schedule = _schedule()
-    fn = getattr(schedule, "cohort_window" if kind == "legal" else "standard_window", None) if schedule else None
+    fn = schedule.cohort_window if kind == "legal" else schedule.standard_window
     result = None
-    if fn is not None:
+    if doses.is_dose_code(dose_code):
         try:
-            result = _as_range(fn(dose_code, on))
+            result = fn(dose_code, on)
         except (KeyError, LookupError, ValueError):
             result = None
     if result is None:
-        raise RuleMissing(f"「{dose_label(dose_code)}」には {on:%Y-%m-%d} 時点の接種ルールがありません。")
-    return result
+        raise RuleMissing(f"「{doses.label(dose_code)}」には {on:%Y-%m-%d} 時点の接種ルールがありません。")
+    start, end = result
+    return BirthRange(min(start, end), max(start, end))
 
 
 def overdue_ranges(dose_code: str, on: datetime.date) -> list[BirthRange]:
@@ -96,40 +58,15 @@ def overdue_ranges(dose_code: str, on: datetime.date) -> list[BirthRange]:
 
 
 def dose_label(code: str) -> str:
-    schedule = _schedule()
-    fn = getattr(schedule, "dose_label", None) if schedule else None
-    if fn is not None:
-        try:
-            label = fn(code)
-            if label:
-                return str(label)
-        except (KeyError, LookupError, ValueError):
-            pass
-    return code
+    return doses.label(code)
 
 
 def vaccine_class(code: str) -> str:
-    schedule = _schedule()
-    fn = getattr(schedule, "vaccine_class", None) if schedule else None
-    if fn is not None:
-        try:
-            value = fn(code)
-            if value:
-                return str(value)[:1].upper()
-        except (KeyError, LookupError, ValueError):
-            pass
-    return "B" if code.startswith(B_CLASS_PREFIXES) else "A"
+    return doses.vaccine_class(code)
 
 
 def vaccine_of(code: str) -> str:
-    schedule = _schedule()
-    fn = getattr(schedule, "vaccine_of", None) if schedule else None
-    if fn is not None:
-        try:
-            return str(fn(code))
-        except (KeyError, LookupError, ValueError):
-            pass
-    return code.rsplit("_", 1)[0]
+    return doses.get(code).vaccine
 
 
 def dose_codes_for(vaccine: str, dose: int | None) -> list[str]:
@@ -141,14 +78,14 @@ def dose_codes_for(vaccine: str, dose: int | None) -> list[str]:
 
 
 def is_annual(code: str) -> bool:
-    return code.startswith(ANNUAL_PREFIXES)
+    """One dose per fiscal year: "already vaccinated" means this season."""
+    dose = doses.find(code)
+    return dose is not None and dose.is_yearly
 
 
-def fiscal_year_start(on: datetime.date) -> datetime.date:
-    return datetime.date(on.year if on.month >= 4 else on.year - 1, 4, 1)
-
-
-def deadline(dose_code: str, birth_date: datetime.date, fallback: datetime.date | None, on: datetime.date) -> Any:
+def deadline(
+    dose_code: str, birth_date: datetime.date, fallback: datetime.date | None, on: datetime.date
+) -> datetime.date | None:
     """The date printed as "接種できる期限": the batch's fixed deadline when staff gave one (seasonal vaccines),
     else the end of this person's legal window from the schedule's forecast."""
     if fallback is not None:
@@ -158,16 +95,12 @@ def deadline(dose_code: str, birth_date: datetime.date, fallback: datetime.date 
 
 @functools.lru_cache(maxsize=20_000)
 def _legal_end(dose_code: str, birth_date: datetime.date, on: datetime.date) -> datetime.date | None:
-    schedule = _schedule()
-    fn = getattr(schedule, "forecast", None) if schedule else None
-    if fn is None:
+    dose = doses.find(dose_code)
+    if dose is None:
         return None
-    try:
-        # an empty history is enough here: the window of a dose follows from the birth date
-        sex = "2" if dose_code.startswith(("hpv", "rsv")) else "1"  # doses limited to one sex
-        for dose in fn(birth_date=birth_date, sex=sex, history=[], on=on):
-            if dose.code == dose_code:
-                return dose.latest
-    except (KeyError, LookupError, ValueError, TypeError):
-        return None
+    # an empty history is enough here: the window of a dose follows from the birth date (and the sex it is for)
+    sex = dose.sex or doses.FEMALE
+    for f in schedule.forecast(birth_date=birth_date, sex=sex, history=[], on=on):
+        if f.code == dose_code:
+            return f.latest
     return None

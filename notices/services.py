@@ -639,7 +639,7 @@ def notice_contexts(
 def mynaportal_send(*, chunk_id: int) -> dict[str, int]:
     """One お知らせ per printed target of the chunk; notice ids are deterministic, so a re-run sends only what
     has no delivered status yet."""
-    from okazaki_vax.adapters import get_adapter
+    from core.adapters import get_adapter
 
     chunk = NoticeChunk.objects.select_related("batch").get(pk=chunk_id)
     batch = chunk.batch

@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import require_perm
 from audit.models import Event
 from audit.services import access_record
+from core.decorators import require_perm
 
 from . import rules, selectors, services, storage
 from .access import batch_get_for_user, printfile_get_for_user, target_get_for_user

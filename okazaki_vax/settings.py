@@ -33,9 +33,10 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "django_celery_beat",
-    # ours, in dependency order (billing, relief -> notices -> immunization -> residents -> audit)
-    "accounts",
+    # ours, from the bottom of the map up (docs/architecture.md): core, audit, accounts, residents, …
+    "core",
     "audit",
+    "accounts",
     "residents",
     "immunization",
     "notices",
@@ -205,7 +206,7 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="okazaki-demo-2026")
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 
 # Adapters: the apps name the interface they need, `integration` implements it (apps never import
-# integration). Each value is a dotted path to a callable; okazaki_vax.adapters.get_adapter loads it.
+# integration). Each value is a dotted path to a callable; core.adapters.get_adapter loads it.
 ADAPTERS = {
     # (resident, *, requested_by, purpose) -> dict | None: 公金受取口座 via the intermediate server
     "PUBLIC_FUNDS_ACCOUNT": env.str(
@@ -215,6 +216,8 @@ ADAPTERS = {
     "MYNAPORTAL_NOTICE": env.str("ADAPTER_MYNAPORTAL_NOTICE", default="integration.mynaportal.send_notices"),
     # (*, mynumber, name, sex, birth_date, address, requested_by) -> dict: 住基ネット本人確認
     "JUKINET_VERIFY": env.str("ADAPTER_JUKINET_VERIFY", default="integration.jukinet.verify_mynumber"),
+    # (resident_ids, dose_code, on) -> {resident_id: class}: the co-payment class notices print on vouchers
+    "COPAYMENT_CLASSES": "billing.selectors.copayment_classes_for_notice",
 }
 
 # integration: which national side the connectors talk to. Only the simulator exists (tests, demo);

@@ -1,5 +1,6 @@
-"""Where seed_demo and bench find each app's part. An app joins by having the module; the order is
-the dependency order (the register first)."""
+"""Where seed_demo and bench find each app's part: `ops/demo/<app>.py` (`seed(*, rng, residents, stdout)`)
+and `ops/bench/<app>.py` (`run(*, scale, stdout) -> dict`). The order is the dependency order (the register
+first). The apps never import ops; ops imports them."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from types import ModuleType
 APPS_IN_ORDER = ["accounts", "residents", "immunization", "notices", "billing", "relief", "integration"]
 
 
-def modules(name: str) -> list[ModuleType]:
-    """`modules("demo")` -> [accounts.demo, residents.demo, …] for the apps that have one."""
+def modules(kind: str) -> list[ModuleType]:
+    """`modules("demo")` -> [ops.demo.accounts, ops.demo.residents, …] for the apps that have one."""
     found = []
     for app in APPS_IN_ORDER:
-        dotted = f"{app}.{name}"
+        dotted = f"ops.{kind}.{app}"
         if importlib.util.find_spec(dotted) is not None:
             found.append(importlib.import_module(dotted))
     return found

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from residents.wareki import parse_date
+from core.wareki import parse_date
 
 from .models import DocumentKind, PayeeAccount, Result, State
 from .rules import Benefit, Relationship, VaccineClass

@@ -133,7 +133,3 @@ def claim_deadline(
 # Pension instalments: four times a year, each paying the months up to the previous month
 # (予防接種法施行令: 1月・4月・7月・10月の4期).
 PENSION_PAY_MONTHS = (1, 4, 7, 10)
-
-
-def fiscal_year_of(d: datetime.date) -> int:
-    return d.year if d.month >= 4 else d.year - 1

@@ -26,9 +26,10 @@ from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 
 from audit.models import Event
 from audit.services import Subject, access_record, access_record_bulk
-from okazaki_vax.adapters import get_adapter
+from core.adapters import get_adapter
+from core.legal_age import age_years, fiscal_year
+from core.wareki import format_wareki
 from residents.models import Resident
-from residents.wareki import format_wareki
 
 from . import storage
 from .access import ACCESS, CHANGE, VIEW, can_handle, is_supervisor
@@ -58,7 +59,6 @@ from .rules import (
     VaccineClass,
     benefit_available,
     claim_deadline,
-    fiscal_year_of,
 )
 from .vaccines import is_known, vaccine_class
 
@@ -145,10 +145,6 @@ class ClaimIntake:
         self.errors.setdefault(name, []).append(message)
 
 
-def _age_on(birth: datetime.date, day: datetime.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def _validate_intake(data: ClaimIntake, today: datetime.date) -> tuple[str, Any]:
     """Check the intake; fills data.errors; returns (vaccine class, deadline)."""
     if data.records:
@@ -220,7 +216,7 @@ def _validate_intake(data: ClaimIntake, today: datetime.date) -> tuple[str, Any]
         d.err("treatment_from", "医療費・医療手当の請求には治療開始日が必要です。")
     if d.benefit in MEDICAL_BENEFITS and vclass == VaccineClass.B and d.costs_paid_on is None:
         d.err("costs_paid_on", "B類疾病の医療費・医療手当は、請求期限の起算日(医療費を支払った日)が必要です。")
-    age = _age_on(d.resident.birth_date, d.received_on)
+    age = age_years(d.resident.birth_date, d.received_on)  # legal age: N is reached the day before the birthday
     if d.benefit == Benefit.CHILD_PENSION:
         if age >= 18:
             d.err("benefit", "障害児養育年金は18歳未満の方が対象です(18歳以上は障害年金)。")
@@ -277,7 +273,7 @@ def _take_from_records(data: ClaimIntake) -> None:
 
 
 def _next_claim_no(received_on: datetime.date) -> str:
-    fy = fiscal_year_of(received_on)
+    fy = fiscal_year(received_on)
     prefix = f"{fy}-"
     last = Claim.objects.filter(claim_no__startswith=prefix).aggregate(m=Max("claim_no"))["m"]
     n = int(last.split("-")[1]) + 1 if last else 1
@@ -881,7 +877,7 @@ def pension_instalments(
     for due, months in sorted(groups.items()):
         amount = 0
         for month in months:
-            yearly = annual[fiscal_year_of(month)]
+            yearly = annual[fiscal_year(month)]
             amount += yearly // 12 + (yearly % 12 if month.month == 3 else 0)
         rows.append(
             {
@@ -889,7 +885,7 @@ def pension_instalments(
                 "period_from": months[0],
                 "period_to": _month_end(months[-1]),
                 "amount": amount,
-                "fiscal_year": fiscal_year_of(due),
+                "fiscal_year": fiscal_year(due),
             }
         )
     return rows
@@ -925,7 +921,7 @@ def payment_decide(
     rows: list[dict[str, Any]] = []
     kind = PAY_KIND[claim.benefit]
     if not errors and decided_on is not None:
-        fy = fiscal_year_of(decided_on)
+        fy = fiscal_year(decided_on)
         if kind == PayKind.ACTUAL:
             if not amount or amount <= 0:
                 errors["amount"] = ["医療費(自己負担額)を1円以上で入力してください。"]
@@ -949,10 +945,10 @@ def payment_decide(
             # pension: from the month after the claim was received, to the end of the decision's fiscal
             # year (or of the first month's, when the claim came in the last month of a year)
             first_month = _add_months(claim.received_on.replace(day=1), 1)
-            last_fy = max(fy, fiscal_year_of(first_month))
+            last_fy = max(fy, fiscal_year(first_month))
             last_month = datetime.date(last_fy + 1, 3, 1)
             annual: dict[int, int] = {}
-            for year in range(fiscal_year_of(first_month), last_fy + 1):
+            for year in range(fiscal_year(first_month), last_fy + 1):
                 rate = rate_for(claim, year, claim.grade)
                 if rate is None:
                     errors.setdefault("amount", []).append(_no_rate(claim, year, claim.grade))
@@ -975,7 +971,7 @@ def _lump_due(decided_on: datetime.date) -> datetime.date:
 
 
 def _no_rate(claim: Claim, fy: int, grade: str) -> str:
-    from residents.wareki import era_of
+    from core.wareki import era_of
 
     era, year = era_of(datetime.date(fy, 4, 1))
     g = f"・{grade}" if grade else ""
@@ -1091,7 +1087,7 @@ def pension_schedule_extend(*, actor: Any, claim: Claim, request: HttpRequest | 
         errors["claim"] = ["支給中の年金にだけ次年度の支払予定を作成できます。"]
     else:
         first_month = _add_months(last.period_to.replace(day=1), 1)
-        fy = fiscal_year_of(first_month)
+        fy = fiscal_year(first_month)
         rate = rate_for(claim, fy, claim.grade)
         if rate is None:
             errors["amount"] = [_no_rate(claim, fy, claim.grade)]

@@ -13,9 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import require_perm
 from audit.models import Event
 from audit.services import Subject, access_record
+from core.decorators import require_perm
 from residents.models import Resident
 
 from . import selectors, services

@@ -1,29 +1,13 @@
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.forms import JapaneseDateField
+
 from . import mynumber as mn
-from . import wareki
 from .services import PURPOSES
-
-
-class JapaneseDateField(forms.Field):
-    """Accepts 西暦 or 和暦 as typed (R2.4.1, 令和2年4月1日, 2020-04-01, 20200401)."""
-
-    widget = forms.TextInput
-
-    def to_python(self, value: str | None) -> datetime.date | None:
-        value = (value or "").strip()[:30]
-        if not value:
-            return None
-        try:
-            return wareki.parse_date(value)
-        except ValueError as exc:
-            raise ValidationError(str(exc), code="invalid_date") from exc
 
 
 class ResidentSearchForm(forms.Form):
@@ -35,7 +19,7 @@ class ResidentSearchForm(forms.Form):
 
     def clean_atena_no(self) -> str:
         value = self.cleaned_data["atena_no"].strip()
-        from .kana import normalize_text
+        from core.kana import normalize_text
 
         value = normalize_text(value)
         if value and not value.isdigit():
@@ -81,7 +65,8 @@ class DisclosureReceiveForm(forms.Form):
         self.fields["requester"].choices = DisclosureRequest.Requester.choices
 
     def clean_atena_no(self) -> str:
-        from .kana import normalize_text
+        from core.kana import normalize_text
+
         from .models import Resident
 
         value = normalize_text(self.cleaned_data["atena_no"].strip())

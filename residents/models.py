@@ -74,7 +74,7 @@ class Resident(models.Model):
     ceased_on = models.DateField("住民でなくなった日", null=True, blank=True)
     ceased_reason = models.CharField("住民でなくなった事由", max_length=20, blank=True)
 
-    # Search keys, derived by residents.kana (width, hiragana/katakana and spaces folded).
+    # Search keys, derived by core.kana (width, hiragana/katakana and spaces folded).
     kana_key = models.CharField(max_length=100, editable=False, default="")
     given_kana_key = models.CharField(max_length=60, editable=False, default="")
     name_key = models.CharField(max_length=100, editable=False, default="")

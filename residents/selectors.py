@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from . import wareki
-from .kana import address_key, looks_like_kana, normalize_kana, normalize_text
+from core import wareki
+from core.kana import address_key, looks_like_kana, normalize_kana, normalize_text
+
 from .models import Resident, ResidentStatus
 
 

@@ -11,9 +11,9 @@ from django.http import HttpRequest
 
 from audit.models import Event
 from audit.services import Subject, access_record
+from core.kana import address_key, normalize_kana, normalize_text
 
 from . import mynumber as mn
-from .kana import address_key, normalize_kana, normalize_text
 from .models import MyNumber, Resident
 
 MYNUMBER_PERM = "residents.use_mynumber"

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import require_perm
+from core.decorators import require_perm
 
 from . import selectors, services
 from .access import resident_get_for_user

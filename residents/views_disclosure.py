@@ -6,9 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from accounts.decorators import require_perm
 from audit.models import Event
 from audit.services import Subject, access_record
+from core.decorators import require_perm
 
 from . import disclosure
 from .forms import DisclosureReceiveForm, DisclosureUpdateForm

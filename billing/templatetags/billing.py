@@ -22,7 +22,7 @@ def nendo(fiscal_year: int | None) -> str:
     """2026 -> 令和8年度 (fiscal years are spoken of in the era)."""
     import datetime
 
-    from residents.wareki import era_of
+    from core.wareki import era_of
 
     if not fiscal_year:
         return ""

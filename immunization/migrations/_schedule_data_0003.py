@@ -3,7 +3,7 @@ before them, so that old records are judged by the rules of their day).
 
 Frozen with its migration: a later change of the rules is a new data migration, never an edit here.
 Sources: ../shared/docs/japan-reference.md §1 (each row there names its public source).
-Offsets: "2m" = 生後2月に至った日, "7y6m", "6w" = 出生6週0日後, "27d" (see immunization.legal_age).
+Offsets: "2m" = 生後2月に至った日, "7y6m", "6w" = 出生6週0日後, "27d" (see core.legal_age).
 """
 
 D = "date"  # marker only; dates are ISO strings below

@@ -4,7 +4,7 @@ Rows are loaded by migrations (0003_schedule_data and later ones); the engine in
 `immunization.schedule` reads them, never a chain of `if`s. Every rule that changed on a date carries
 that date (valid_from / valid_to), so a dose given in 2019 is judged by the rules of 2019.
 
-Ages and intervals are written as offsets ("2m", "7y6m", "6w", "27d"; see immunization.legal_age).
+Ages and intervals are written as offsets ("2m", "7y6m", "6w", "27d"; see core.legal_age).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from immunization.legal_age import parse_offset
+from core.legal_age import parse_offset
 
 
 def validate_offset(value: str) -> None:

@@ -1,7 +1,8 @@
 """The routine schedule: public API used by records, notices and the screens.
 
 Rules come from the schedule tables (immunization.models.schedule, loaded by migrations); see engine.py
-for how a forecast is made and legal_age.py for the age convention.
+for how a forecast is made and core/legal_age.py for the age convention. What each dose is (label, class,
+sex) is in immunization.doses.
 """
 
 from .engine import (
@@ -18,12 +19,8 @@ from .engine import (
     check_dose,
     cohort_window,
     cohort_windows,
-    dose_codes,
-    dose_label,
     forecast,
     standard_window,
-    vaccine_class,
-    vaccine_of,
 )
 
 __all__ = [
@@ -40,10 +37,6 @@ __all__ = [
     "check_dose",
     "cohort_window",
     "cohort_windows",
-    "dose_codes",
-    "dose_label",
     "forecast",
     "standard_window",
-    "vaccine_class",
-    "vaccine_of",
 ]

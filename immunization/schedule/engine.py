@@ -15,7 +15,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from immunization.legal_age import (
+from core.legal_age import (
     Offset,
     describe_offset,
     fiscal_year,
@@ -29,7 +29,7 @@ from immunization.legal_age import (
     reach_date,
     school_entry_date,
 )
-from residents.wareki import format_wareki
+from core.wareki import format_wareki
 
 from .rules import DoseDef, Plan, RuleSet, Step, VaccineDef, Window, get_rules, in_force
 
@@ -744,24 +744,6 @@ def check_dose(
 # ---------------------------------------------------------------- lookups
 
 
-def dose_codes() -> list[str]:
-    return list(get_rules().doses)
-
-
-def dose_label(code: str) -> str:
-    rules = get_rules()
-    dose = rules.doses[code]
-    return f"{rules.vaccines[dose.vaccine].name} {dose.label}"
-
-
-def vaccine_class(code: str) -> str:
-    return get_rules().vaccine_of_dose(code).vaccine_class
-
-
-def vaccine_of(code: str) -> str:
-    return get_rules().doses[code].vaccine
-
-
 # ---------------------------------------------------------------- cohorts
 
 
@@ -898,10 +880,6 @@ __all__ = [
     "check_dose",
     "cohort_window",
     "cohort_windows",
-    "dose_codes",
-    "dose_label",
     "forecast",
     "standard_window",
-    "vaccine_class",
-    "vaccine_of",
 ]

@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from residents.forms import JapaneseDateField
+from core.forms import JapaneseDateField
 
 from .engine import CONDITION_LABELS, PastDose
 from .rules import get_rules

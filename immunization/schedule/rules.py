@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from immunization.legal_age import Offset, parse_offset
+from core.legal_age import Offset, parse_offset
 
 RULES_RECHECK_SECONDS = 30.0
 

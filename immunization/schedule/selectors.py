@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from immunization.legal_age import describe_offset
+from core.legal_age import describe_offset
 
 from .rules import get_rules, in_force
 
 
 def _dated(valid_from: datetime.date | None, valid_to: datetime.date | None) -> str:
-    from residents.wareki import format_wareki
+    from core.wareki import format_wareki
 
     if not valid_from and not valid_to:
         return ""

@@ -1,5 +1,6 @@
 """Every write the immunization records business does (keyword-only `<entity>_<verb>` functions)."""
 
+from .payments import records_mark_paid  # noqa: F401
 from .punch import punch_import, punch_line_resolve  # noqa: F401
 from .records import (  # noqa: F401
     Extras,

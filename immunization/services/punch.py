@@ -182,8 +182,8 @@ def _params(imp_id: int, lines: list[int] | None = None, **extra: Any) -> dict[s
     return {
         "imp": imp_id,
         "lines": lines,
-        "yearly": sorted(eligibility.YEARLY_CODES),
-        "repeatable": sorted(eligibility.REPEATABLE_CODES),
+        "yearly": sorted(eligibility.yearly_codes()),
+        "repeatable": sorted(eligibility.repeatable_codes()),
         **extra,
     }
 
@@ -283,8 +283,6 @@ class _Judging:
 
 def _classify_eligibility(cur: Any, imp_id: int, lines: list[int] | None) -> None:
     """Ask the schedule rules about each remaining line (used when re-reconciling corrected lines)."""
-    if not eligibility.rules_available():
-        return
     cur.execute(_CANDIDATES, _params(imp_id, lines))
     candidates = cur.fetchall()
     if not candidates:
@@ -314,7 +312,7 @@ def _create_records(
         now=now,
         today=timezone.localdate(),
         flag=flag,
-        checked=eligibility.rules_available(),
+        checked=True,
         remarks=remarks[:300],
     )
     cur.execute(_INSERT_RECORDS.replace("<WHICH>", which), params)
@@ -404,25 +402,23 @@ def punch_import(*, data: bytes, file_name: str, by: Any, request: HttpRequest |
                             vouchers.get(c.voucher_no),
                         )
                     )
-            judging = None
-            if eligibility.rules_available():
-                people = parsed.people
-                candidates = sorted(
+            people = parsed.people
+            candidates = sorted(
+                (
                     (
-                        (
-                            n,
-                            people[c.atena_no][0],
-                            c.dose_code,
-                            c.vaccinated_on,
-                            people[c.atena_no][1],
-                            people[c.atena_no][2],
-                        )
-                        for n, c in parsed.lines
-                        if c.atena_no in people
-                    ),
-                    key=lambda t: (t[1], t[3], t[0]),
-                )
-                judging = _Judging(candidates, _history(cur, sorted({c[1] for c in candidates})))
+                        n,
+                        people[c.atena_no][0],
+                        c.dose_code,
+                        c.vaccinated_on,
+                        people[c.atena_no][1],
+                        people[c.atena_no][2],
+                    )
+                    for n, c in parsed.lines
+                    if c.atena_no in people
+                ),
+                key=lambda t: (t[1], t[3], t[0]),
+            )
+            judging = _Judging(candidates, _history(cur, sorted({c[1] for c in candidates})))
             cur.execute("ANALYZE immunization_punchline")  # fresh statistics for the joins below
             _classify(cur, imp.pk, resolved=True, judged=judging)
             _create_records(cur, imp.pk, None, by_id=by.pk, flag=False)

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from accounts import roles
+from core.legal_age import fiscal_year
 from relief.models import BenefitRate, Claim
-from relief.rules import fiscal_year_of
 from tests.factories.accounts import PASSWORD, StaffFactory
 from tests.factories.immunization import RecordFactory
 from tests.factories.residents import HouseholdFactory, ResidentFactory
@@ -25,7 +25,7 @@ def test_relief_worker_takes_a_claim_to_a_paid_first_instalment(live_server, bro
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     today = timezone.localdate()
     days = lambda n: (today - datetime.timedelta(days=n)).isoformat()  # noqa: E731
-    fy = fiscal_year_of(today)
+    fy = fiscal_year(today)
     for year in (fy - 1, fy, fy + 1):
         BenefitRate.objects.create(
             benefit="child_pension", vaccine_class="A", fiscal_year=year, grade="2級", amount=1_293_600, source="テスト"

@@ -196,27 +196,8 @@ def test_each_reconciliation_category_from_a_real_file(masters, importer):
     assert AuditRecord.objects.filter(event="update", purpose="突合例外の処理").count() == 3
 
 
-def test_not_eligible_is_flagged_when_the_rules_say_so(masters, importer, monkeypatch):
+def test_not_eligible_is_flagged_when_the_rules_say_so(masters, importer):
     """MR 1期 given at 6 months is outside its legal window (from reaching 12 months)."""
-    from immunization import eligibility
-
-    if not eligibility.rules_available():  # until the schedule API is merged, stand in for check_dose only
-
-        def fake_check(*, birth_date, sex, history, code, given_on):
-            return ["MR 1期は生後12月に至った日から"] if (given_on - birth_date).days < 365 else []
-
-        fake = type(
-            "S",
-            (),
-            {
-                "check_dose": staticmethod(fake_check),
-                "PastDose": staticmethod(lambda **k: k),
-                "dose_codes": staticmethod(lambda: list(eligibility._FALLBACK_LABELS)),
-                "dose_label": staticmethod(lambda c: c),
-            },
-        )
-        monkeypatch.setattr(eligibility, "_HAVE", True)
-        monkeypatch.setattr(eligibility, "_schedule", fake)
     baby = child(birth_date=datetime.date(2024, 10, 1))
     v = issue(baby)
     ok = issue(child())

@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditRecord
+from core.adapters import get_adapter
 from integration.models import Inquiry
 from integration.simulator import national
-from okazaki_vax.adapters import get_adapter
 from residents import mynumber as mn
 from tests.factories.residents import ResidentFactory
 

@@ -47,9 +47,9 @@ def test_vaccinated_or_in_verification_this_season_are_excluded(elder):
     assert targets == {rejected.pk, last_season.pk, none.pk}
 
 
-def test_each_target_gets_one_voucher_printed_as_a_barcode_on_its_page(elder, settings, monkeypatch):
+def test_each_target_gets_one_voucher_printed_as_a_barcode_on_its_page(elder, settings):
     settings.NOTICE_CHUNK_SIZE = 2
-    monkeypatch.setattr(hooks, "COPAYMENT_CLASS_LOOKUP", None)  # no co-payment decision source yet
+    settings.ADAPTERS = {k: v for k, v in settings.ADAPTERS.items() if k != "COPAYMENT_CLASSES"}  # no source yet
     people = [elder() for _ in range(3)]
     batch = services.batch_run_inline(batch=_guide(), user=None)
     vouchers = Voucher.objects.filter(batch_ref=batch.batch_ref)
@@ -78,9 +78,10 @@ def test_each_target_gets_one_voucher_printed_as_a_barcode_on_its_page(elder, se
     assert Voucher.objects.filter(batch_ref=batch.batch_ref).count() == 3
 
 
-def test_copayment_class_from_billing_hook_is_printed(elder, monkeypatch):
+def test_copayment_class_from_billing_hook_is_printed(elder, settings):
     exempt, payer = elder(), elder()
-    monkeypatch.setattr(hooks, "COPAYMENT_CLASS_LOOKUP", lambda ids, code, on: {exempt.pk: "免除(生活保護)"})
+    settings.ADAPTERS = {**settings.ADAPTERS, "COPAYMENT_CLASSES": "tests.notices.test_guide_vouchers.only_first"}
+    ONLY_FIRST[:] = [exempt.pk]
     batch = services.batch_run_inline(batch=_guide(), user=None)
     for person, text in ((exempt, "免除(生活保護)"), (payer, "要確認")):
         t = NoticeTarget.objects.get(batch=batch, resident=person)
@@ -113,17 +114,20 @@ def test_reissue_at_the_counter_voids_the_old_voucher_and_prints_the_new_one(eld
     assert client.post(url, {"reason": "もう一度"}).status_code == 400  # a voided voucher is not re-issued again
 
 
-def test_a_per_person_copayment_lookup_is_accepted(elder, monkeypatch):
-    person = elder()
-
-    def per_person(resident_id, dose_code, on):  # type: ignore[no-untyped-def]
-        if isinstance(resident_id, list):
-            raise TypeError("one person at a time")
-        return "免除" if resident_id == person.pk else ""
-
-    monkeypatch.setattr(hooks, "COPAYMENT_CLASS_LOOKUP", per_person)
-    other = elder()
+def test_vouchers_say_to_check_when_no_copayment_decision_answers(elder, settings):
+    person, other = elder(), elder()
+    settings.ADAPTERS = {**settings.ADAPTERS, "COPAYMENT_CLASSES": "tests.notices.test_guide_vouchers.only_first"}
+    ONLY_FIRST[:] = [person.pk]
     assert hooks.copayment_classes([person.pk, other.pk], "flu_elderly", datetime.date(2026, 11, 1)) == {
-        person.pk: "免除",
+        person.pk: "免除(生活保護)",
         other.pk: "要確認",
     }
+    settings.ADAPTERS = {k: v for k, v in settings.ADAPTERS.items() if k != "COPAYMENT_CLASSES"}
+    assert set(hooks.copayment_classes([person.pk], "flu_elderly", datetime.date(2026, 11, 1)).values()) == {"要確認"}
+
+
+ONLY_FIRST: list[int] = []
+
+
+def only_first(resident_ids, dose_code, on):  # type: ignore[no-untyped-def]
+    return {rid: "免除(生活保護)" for rid in resident_ids if rid in ONLY_FIRST}

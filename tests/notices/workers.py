@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from notices.worker_processes import environment, purge, start, stop
+from ops.workers import environment, purge, start, stop
 
 __all__ = ["purge", "start", "stop", "wait_for", "worker_env"]
 

@@ -7,13 +7,13 @@ import random
 
 import pytest
 
-from accounts import demo as accounts_demo
 from accounts import roles
 from accounts.models import Staff
-from relief import demo
+from ops.demo import accounts as accounts_demo
+from ops.demo import relief as demo
+from ops.demo import residents as residents_demo
 from relief.access import claims_for_user
 from relief.models import Claim, State
-from residents import demo as residents_demo
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from audit.models import AuditRecord
-from immunization.eligibility import dose_label
+from immunization.doses import label as dose_label
 from relief.models import Claim
 from tests.factories.relief import ClaimFactory
 from tests.factories.residents import ResidentFactory

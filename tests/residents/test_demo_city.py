@@ -10,7 +10,7 @@ import random
 import pytest
 from django.utils import timezone
 
-from residents import demo
+from ops.demo import residents as demo
 from residents.models import Resident
 
 

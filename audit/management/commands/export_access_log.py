@@ -1,6 +1,7 @@
 import datetime
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.exports import access_log_export
@@ -24,9 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--operator", default="", help="出力を行う職員のユーザー名(記録用)")
 
     def handle(self, *args, **opts):
-        from accounts.models import Staff
-
-        actor = Staff.objects.filter(username=opts["operator"]).first() if opts["operator"] else None
+        actor = get_user_model().objects.filter(username=opts["operator"]).first() if opts["operator"] else None
         try:
             data, count = access_log_export(
                 date_from=_date(opts["date_from"]),

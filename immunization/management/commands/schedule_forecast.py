@@ -12,7 +12,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from immunization import schedule
+from immunization import doses, schedule
 from immunization.schedule.engine import CONDITION_LABELS, w
 
 SEXES = {"F": "2", "M": "1", "2": "2", "1": "1", "女": "2", "男": "1"}
@@ -51,22 +51,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         if opts["list_codes"]:
-            codes = schedule.dose_codes()
+            every = doses.all_doses()
             if opts["json"]:
                 self.stdout.write(
                     json.dumps(
                         {
                             "codes": [
-                                {"code": c, "label": schedule.dose_label(c), "class": schedule.vaccine_class(c)}
-                                for c in codes
+                                {"code": d.code, "label": d.label, "class": d.vaccine_class, "sex": d.sex}
+                                for d in every
                             ]
                         },
                         ensure_ascii=False,
                     )
                 )
             else:
-                for c in codes:
-                    self.stdout.write(f"{c}\t{schedule.vaccine_class(c)}類\t{schedule.dose_label(c)}")
+                for d in every:
+                    self.stdout.write(f"{d.code}\t{d.vaccine_class}類\t{d.label}")
             return
         if not opts["birth_date"]:
             raise CommandError("--birth-date を指定してください。")
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         sex = SEXES.get(opts["sex"].strip().upper())
         if sex is None:
             raise CommandError(f"--sex は F または M です: {opts['sex']}")
-        known = set(schedule.dose_codes())
+        known = set(doses.codes())
         history = []
         for item in opts["dose"]:
             code, sep, when = item.partition(":")

@@ -2,7 +2,7 @@
 
 The benchmark database (`<working db>_bench_<N>`) is created, migrated and seeded once at the given scale
 (by the same demo seeders as `seed_demo`), then reused; the working database is never touched. Each app's
-`<app>/bench.py` `run(*, scale, stdout) -> dict` contributes its figures; they are printed as one JSON object.
+`ops/bench/<app>.py` `run(*, scale, stdout) -> dict` contributes its figures; they are printed as one JSON object.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class Command(BaseCommand):
             return
         figures: dict = {}
         for module in modules("bench"):
-            if opts["only"] and not module.__name__.startswith(opts["only"] + "."):
+            if opts["only"] and module.__name__.rsplit(".", 1)[-1] != opts["only"]:
                 continue
             self.stderr.write(f"measuring {module.__name__} …")
             extra = {"full": True} if opts["full"] and "full" in inspect.signature(module.run).parameters else {}

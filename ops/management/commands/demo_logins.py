@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_ACCOUNTS
+from ops.demo.accounts import DEMO_ACCOUNTS
 
 
 class Command(BaseCommand):

@@ -4,15 +4,13 @@ import datetime as dt
 
 import pytest
 
+from immunization import doses
 from immunization.schedule import (
     PastDose,
     check_dose,
     cohort_window,
     cohort_windows,
-    dose_label,
     standard_window,
-    vaccine_class,
-    vaccine_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -101,10 +99,30 @@ def test_a_2019_dose_is_judged_by_2019_rules():
 
 
 def test_lookups():
-    assert vaccine_class("flu_elderly") == "B"
-    assert vaccine_class("mr_1") == "A"
-    assert vaccine_of("dpt_ipv_hib_1b") == "dpt_ipv_hib"
-    assert dose_label("mr_2") == "MR(麻しん風しん) 2期"
+    assert doses.vaccine_class("flu_elderly") == "B"
+    assert doses.vaccine_class("mr_1") == "A"
+    assert doses.get("dpt_ipv_hib_1b").vaccine == "dpt_ipv_hib"
+    assert doses.label("mr_2") == "MR(麻しん風しん) 2期"
+    assert doses.get("hz_rzv_1").vaccine_group == doses.get("hz_live").vaccine_group == "hz"
+
+
+def test_the_vocabulary_knows_the_sex_a_dose_applies_to():
+    hpv = doses.get("hpv9_1")
+    assert hpv.sex == "2" and hpv.applies_to("F") and hpv.applies_to("2") and not hpv.applies_to("1")
+    assert doses.get("mr_1").applies_to("1") and doses.get("mr_1").applies_to("2")
+
+
+def test_b_class_is_what_the_schedule_says():
+    b = doses.b_class_codes()
+    assert {"flu_elderly", "covid_elderly", "ppv_elderly", "hz_live", "hz_rzv_1", "hz_rzv_2"} <= b
+    assert "mr_1" not in b and "hpv9_1" not in b
+    assert doses.yearly_codes() == {"flu_elderly", "covid_elderly"}
+
+
+def test_an_unknown_code_is_named_in_the_error():
+    with pytest.raises(doses.UnknownDose, match="no_such"):
+        doses.get("no_such")
+    assert doses.label("no_such") == "no_such"
 
 
 def test_cohort_windows_for_target_extraction():

@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 
+from immunization.doses import codes as dose_codes
 from immunization.models import Dose, EligibilityWindow, Vaccine
-from immunization.schedule import dose_codes
 
 
 @pytest.mark.django_db(transaction=True)

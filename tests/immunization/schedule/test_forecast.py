@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 
-from immunization.schedule import PastDose, dose_codes, forecast
+from immunization.doses import codes as dose_codes
+from immunization.schedule import PastDose, forecast
 
 pytestmark = pytest.mark.django_db
 D = dt.date

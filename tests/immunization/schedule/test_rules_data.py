@@ -7,8 +7,9 @@ import io
 import pytest
 
 from immunization.models import Dose, EligibilityWindow
-from immunization.schedule import bench, forecast
+from immunization.schedule import forecast
 from immunization.schedule.rules import invalidate
+from ops.bench import schedule as bench
 from tests.factories.residents import ResidentFactory
 
 pytestmark = pytest.mark.django_db

@@ -137,7 +137,7 @@ def test_resident_panel_uses_only_verified_records(staff_client):
     body = client.get(f"/residents/{child.pk}/").content.decode()
     panel = body[body.index('id="forecast-panel"') :]
     assert "確認済みの接種記録 1 件" in panel
-    from residents.wareki import format_wareki
+    from core.wareki import format_wareki
 
     assert f"{format_wareki(given)}に接種済み" in panel
     # varicella must wait 27 days after MR

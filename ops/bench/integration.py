@@ -11,12 +11,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from integration.envelope import write_envelope
+from integration.models import FeedRun, RegistryCursor
+from integration.services import feed_import, sources_ensure
 from residents import mynumber as mn
 from residents.models import MyNumber, Resident
-
-from .envelope import write_envelope
-from .models import FeedRun, RegistryCursor
-from .services import feed_import, sources_ensure
 
 INITIAL_ROWS = 400_000
 REGISTRY_CHANGES = 2_000
@@ -39,7 +38,7 @@ def _measure(fn: Any) -> Any:
 
 
 def registry_file(rng: random.Random, changes: int) -> bytes:
-    from . import registry_feed
+    from integration import registry_feed
 
     people = list(
         Resident.objects.filter(status=Resident.Status.RESIDENT)
@@ -94,7 +93,7 @@ def registry_file(rng: random.Random, changes: int) -> bytes:
 
 
 def initial_file(rng: random.Random, count: int) -> bytes:
-    from . import initial_load
+    from integration import initial_load
 
     taken_idx = set(MyNumber.objects.values_list("blind_index", flat=True))
     start = 800_000_000

@@ -15,9 +15,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Staff
-
-from . import services
-from .models import Consent, CopaymentDecision, FeeSchedule
+from billing import services
+from billing.models import Consent, CopaymentDecision, FeeSchedule
 
 # (dose_code, clinic fee, co-payment) — amounts in the range cities publish (japan-reference §2.3)
 FEES = {

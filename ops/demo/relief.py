@@ -19,11 +19,10 @@ from guardian.shortcuts import assign_perm
 
 from accounts import roles
 from accounts.models import Staff
+from core.legal_age import fiscal_year
+from relief import services
+from relief.models import BenefitRate, Claim, State
 from residents.models import Resident
-
-from . import services
-from .models import BenefitRate, Claim, State
-from .rules import fiscal_year_of
 
 DEMO_ACCOUNTS = [
     ("relief2", "救済 六郎", [roles.RELIEF]),
@@ -90,7 +89,7 @@ A_2023 = [
 
 
 def _rates(today: datetime.date) -> None:
-    for fy in range(2023, fiscal_year_of(today) + 1):
+    for fy in range(2023, fiscal_year(today) + 1):
         for benefit, grade, amount in A_2023:
             BenefitRate.objects.get_or_create(
                 benefit=benefit,
@@ -99,7 +98,7 @@ def _rates(today: datetime.date) -> None:
                 grade=grade,
                 defaults={"amount": amount, "source": DEMO_SOURCE},
             )
-    for fy in range(2023, fiscal_year_of(today) + 1):
+    for fy in range(2023, fiscal_year(today) + 1):
         for benefit, grade, amount in B_DEMO:
             BenefitRate.objects.get_or_create(
                 benefit=benefit,

@@ -19,11 +19,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Staff
-
-from . import punch
-from .models import PunchImport, Voucher
-from .services import VoucherItem, punch_import, voucher_issue_bulk
-from .vouchers import voucher_number_make
+from core.legal_age import fiscal_year
+from immunization import punch
+from immunization.models import PunchImport, Voucher
+from immunization.services import VoucherItem, punch_import, voucher_issue_bulk
+from immunization.vouchers import voucher_number_make
 
 LINES = 30_000
 
@@ -42,13 +42,13 @@ def run(*, scale: int, stdout: Any) -> dict[str, float]:
         raise RuntimeError(f"bench file refused: {imp.errors[:5]}")
     stdout.write(f"  punch import: {len(rows):,} lines in {seconds:.2f} s, {imp.counts}\n")
     _clean_up(imp, voucher_batch)
-    from .schedule.bench import run as forecast_run  # forecast_p95_ms, measured after the import's clean-up
+    from ops.bench.schedule import run as forecast_run  # forecast_p95_ms, measured after the import's clean-up
 
     return {"punch_import_30k_s": round(seconds, 2), **forecast_run(scale=scale, stdout=stdout)}
 
 
 def _build_rows(rng: random.Random, today: datetime.date, batch_ref: str) -> tuple[list[dict[str, str]], str]:
-    fy = today.year if today.month >= 4 else today.year - 1
+    fy = fiscal_year(today)
     season_start = datetime.date(fy, 10, 1)
     last_day = min(today, datetime.date(fy + 1, 1, 31))
     if last_day < season_start:  # before this season: use last season's dates

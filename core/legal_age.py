@@ -128,6 +128,23 @@ def age_months(birth: datetime.date, on: datetime.date) -> int:
     return max(months, 0)
 
 
+def birth_range_for_ages(on: datetime.date, age_from: int, age_to: int) -> tuple[datetime.date, datetime.date]:
+    """(first, last) birth date of the people whose legal age on `on` is age_from..age_to years.
+
+    Someone is N on `on` once they reach N (the day before the birthday), i.e. when born on or before
+    (on + 1 day) − N years, so the range is the inverse of `age_years`.
+    """
+    nxt = on + datetime.timedelta(days=1)
+    return _years_before(nxt, age_to + 1) + datetime.timedelta(days=1), _years_before(nxt, age_from)
+
+
+def _years_before(d: datetime.date, years: int) -> datetime.date:
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:  # 29 February in a common year
+        return d.replace(year=d.year - years, day=28)
+
+
 def fiscal_year(d: datetime.date) -> int:
     """The fiscal year (年度) a date falls in: 1 April – 31 March; 2026-03-31 -> 2025."""
     return d.year if d.month >= 4 else d.year - 1
@@ -135,6 +152,11 @@ def fiscal_year(d: datetime.date) -> int:
 
 def fy_start(fy: int) -> datetime.date:
     return datetime.date(fy, 4, 1)
+
+
+def fiscal_year_start(d: datetime.date) -> datetime.date:
+    """1 April of the fiscal year `d` falls in (the start of "this season" for yearly doses)."""
+    return fy_start(fiscal_year(d))
 
 
 def fy_end(fy: int) -> datetime.date:

@@ -22,10 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Staff
+from billing import claims, services
+from billing.models import DecisionRun
 from residents.models import Resident
-
-from . import claims, services
-from .models import DecisionRun
 
 DECIDE_PER_400K = 110_000
 CLAIMS_PER_400K = 25_000
@@ -77,8 +76,7 @@ def _claims(scale: int, actor: Any, stdout: Any) -> dict[str, float]:
 
 def _top_up_november(wanted: int, actor: Any) -> int:
     from immunization.models import Institution, VaccinationRecord
-
-    from .demo import CLINICS
+    from ops.demo.billing import CLINICS
 
     have = VaccinationRecord.objects.filter(
         source="voucher", vaccinated_on__range=(datetime.date(2026, 11, 1), datetime.date(2026, 11, 30))

@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from audit.models import Event
 from audit.services import access_record
-
-from . import mynumber as mn
-from .bulk import copy_rows
-from .demo_data import APARTMENTS, FAMILY, FOREIGN, GIVEN_F, GIVEN_M, TOWNS
-from .kana import address_key, normalize_kana, normalize_text
+from core.kana import address_key, normalize_kana, normalize_text
+from core.legal_age import fiscal_year
+from ops.demo.residents_data import APARTMENTS, FAMILY, FOREIGN, GIVEN_F, GIVEN_M, TOWNS
+from residents import mynumber as mn
+from residents.bulk import copy_rows
 
 # Japan's population by 5-year band (0-4 … 95-99), percent; roughly 2025.
 PYRAMID = [3.6, 4.0, 4.3, 4.5, 4.9, 5.1, 5.0, 5.4, 6.0, 7.2, 7.9, 6.8, 6.0, 6.0, 7.3, 6.0, 4.7, 3.2, 1.6, 0.5]
@@ -150,7 +150,7 @@ def seed(*, rng: random.Random, residents: int, stdout: Any) -> None:
     st_rows: list[tuple] = []
     pid = 0
     hid = 0
-    fy = today.year if today.month >= 4 else today.year - 1
+    fy = fiscal_year(today)
     while pid < residents:
         hid += 1
         size = min(

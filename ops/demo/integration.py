@@ -16,14 +16,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.legal_age import fiscal_year
+from integration import intermediate, registry_feed
+from integration.envelope import write_envelope
+from integration.models import FeedRun, FeedSource, ProvisionRequest
+from integration.services import sources_ensure, token_set
+from integration.simulator import national
+from integration.status_feed import STATUS_FORMATS
 from residents.models import MyNumber, Resident
-
-from . import intermediate, registry_feed
-from .envelope import write_envelope
-from .models import FeedRun, FeedSource, ProvisionRequest
-from .services import sources_ensure, token_set
-from .simulator import national
-from .status_feed import STATUS_FORMATS
 
 DEMO_TOKEN = "demo-registry-token"  # noqa: S105 - the real-time endpoint's bearer token for the demo registry system
 
@@ -146,7 +146,7 @@ def _sample_files(rng: random.Random, today: datetime.date) -> list[Path]:
         )
     )
     written.append(path)
-    fy = today.year if today.month >= 4 else today.year - 1
+    fy = fiscal_year(today)
     tax_rows = [[p.atena_no, str(fy), rng.choice("12"), rng.choice("01")] for p in picks[6:12]]
     path = folder / f"tax_{stamp}.csv"
     path.write_bytes(

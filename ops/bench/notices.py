@@ -35,9 +35,9 @@ from typing import Any
 from django.db import connections
 from django.utils import timezone
 
-from . import bench_full as full_batch
-from . import rendering, services
-from .models import NoticeBatch
+from notices import rendering, services
+from notices.models import NoticeBatch
+from ops.bench import notices_full as full_batch
 
 TIMED_CHUNKS = 5  # per process, after one warm-up chunk (a worker lives long: fonts are loaded once)
 
@@ -108,7 +108,7 @@ def _render(chunk_groups: list[list[int]]) -> float:
 
 
 def _pages(chunk_ids: list[int]) -> int:
-    from .models import PrintFile
+    from notices.models import PrintFile
 
     return sum(PrintFile.objects.filter(chunk_id__in=chunk_ids).values_list("pages", flat=True))
 
@@ -172,7 +172,7 @@ def _run_rates(stdout: Any) -> dict[str, float]:
 def _bare(batch: NoticeBatch, chunk_id: int) -> tuple[float, float]:
     """Bare WeasyPrint in a fresh interpreter (no Django), on the HTML of one real chunk: pages per second as
     it comes, and with the app's GC handling."""
-    from .models import NoticeChunk, NoticeTarget
+    from notices.models import NoticeChunk, NoticeTarget
 
     chunk = NoticeChunk.objects.get(pk=chunk_id)
     targets = list(

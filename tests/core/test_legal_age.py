@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from immunization.legal_age import (
+from core.legal_age import (
     age_months,
     age_years,
     fiscal_year,
@@ -89,3 +89,12 @@ def test_bad_offsets_are_refused():
         parse_offset("2 months")
     with pytest.raises(ValueError, match="期間の書き方"):
         parse_offset("")
+
+
+def test_birth_range_for_ages_is_the_inverse_of_age_years():
+    from core.legal_age import age_years, birth_range_for_ages
+
+    for on in (D(2026, 2, 28), D(2026, 3, 1), D(2028, 2, 28), D(2028, 2, 29), D(2026, 12, 1)):
+        first, last = birth_range_for_ages(on, 65, 66)
+        assert age_years(first, on) == 66 and age_years(first - dt.timedelta(days=1), on) == 67
+        assert age_years(last, on) == 65 and age_years(last + dt.timedelta(days=1), on) == 64

@@ -4,7 +4,7 @@ import datetime
 
 from django import template
 
-from residents.wareki import format_wareki
+from core.wareki import format_wareki
 
 register = template.Library()
 

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from . import roles
-from .models import Staff
+from accounts import roles
+from accounts.models import Staff
 
 # (username, display name, roles, contractor)
 DEMO_ACCOUNTS: list[tuple[str, str, list[str], bool]] = [

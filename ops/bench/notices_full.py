@@ -22,8 +22,9 @@ from django.conf import settings
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from . import rendering, services, storage, worker_processes
-from .models import NoticeBatch, NoticeTarget, PrintFile
+from notices import rendering, services, storage
+from notices.models import NoticeBatch, NoticeTarget, PrintFile
+from ops import workers as worker_processes
 
 POSTCARDS = 100_000
 WORKERS = 2

@@ -18,8 +18,7 @@ from django.utils import timezone
 from accounts.models import Staff
 from audit.models import Event
 from audit.services import access_record
-
-from .eligibility import fiscal_year
+from core.legal_age import fiscal_year
 
 FIRST_DAY = datetime.date(2001, 4, 1)  # elderly influenza became routine (B-class) in 2001
 # A dose is generated only from the day its vaccine was routine (a 2005 birth got no Hib: it came in 2013).
@@ -134,7 +133,7 @@ def _masters(
     rng: random.Random, today: datetime.date
 ) -> tuple[dict[str, list[tuple[int, int, int, str]]], list[tuple[int, list[int]]]]:
     """Masters in bulk (reference data, so no per-row change log), or the ones already there."""
-    from .models import Doctor, Institution, Manufacturer, VaccineLot
+    from immunization.models import Doctor, Institution, Manufacturer, VaccineLot
 
     if not Manufacturer.objects.exists():
         Manufacturer.objects.bulk_create([Manufacturer(code=c, name=n) for c, n in MAKERS])

@@ -8,9 +8,8 @@ from typing import Any
 import jaconv
 
 from ops.benchkit import client_for, p95_ms, peak_rss_mb, timed
-
-from . import mynumber as mn
-from .models import MyNumber, Resident
+from residents import mynumber as mn
+from residents.models import MyNumber, Resident
 
 SAMPLES = 300
 
