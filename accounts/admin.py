@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 
 from audit.models import Event
 from audit.services import access_record
+from core.origin import Origin
 
 from .menus import is_system_admin
 from .models import RightsReview, Staff
@@ -97,7 +98,7 @@ class StaffAdmin(UserAdmin):
     @admin.action(description="選択した職員のロックを解除する")
     def unlock(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
         for staff in queryset:
-            staff_unlock(staff=staff, by=request.user, request=request)
+            staff_unlock(staff=staff, actor=request.user, origin=Origin.of(request))
         messages.success(request, f"{queryset.count()} 名のロックを解除しました。")
 
     @admin.action(description="権限一覧をCSVで出力する")
@@ -120,7 +121,7 @@ class StaffAdmin(UserAdmin):
         access_record(
             event=Event.EXPORT,
             actor=request.user,
-            request=request,
+            origin=Origin.of(request),
             purpose="権限の定期確認",
             detail={"export": "rights_table", "rows": len(rows)},
         )
@@ -139,7 +140,7 @@ class RightsReviewAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: RightsReview, form, change: bool) -> None:  # type: ignore[no-untyped-def]
         if change:
             return  # a review is a record of its moment; it is not edited afterwards
-        review = rights_review_record(reviewer=request.user, note=obj.note)
+        review = rights_review_record(actor=request.user, origin=Origin.of(request), note=obj.note)
         obj.pk, obj.reviewer, obj.reviewed_at, obj.snapshot = (
             review.pk,
             review.reviewer,

@@ -8,16 +8,17 @@ from axes.utils import reset
 from django.db import transaction
 
 from audit.models import Event
-from audit.services import access_record
+from audit.services import access_record, changes_by
+from core.origin import Origin
 
 from .models import RightsReview, Staff
 
 
 @transaction.atomic
-def staff_unlock(*, staff: Staff, by: Staff, request: Any = None) -> int:
+def staff_unlock(*, staff: Staff, actor: Staff, origin: Origin) -> int:
     """Lift a lockout after five failed log-ins; only the admin console calls this."""
     removed = reset(username=staff.username)
-    access_record(event=Event.UNLOCK, actor=by, request=request, detail={"username": staff.username})
+    access_record(event=Event.UNLOCK, actor=actor, origin=origin, detail={"username": staff.username})
     return removed
 
 
@@ -39,5 +40,7 @@ def rights_table() -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def rights_review_record(*, reviewer: Staff, note: str = "") -> RightsReview:
-    return RightsReview.objects.create(reviewer=reviewer, note=note, snapshot=rights_table())
+def rights_review_record(*, actor: Staff, origin: Origin, note: str = "") -> RightsReview:
+    """The fiscal year's review of the rights table, by `actor`, with the table as it stands."""
+    with changes_by(actor, origin):
+        return RightsReview.objects.create(reviewer=actor, note=note, snapshot=rights_table())

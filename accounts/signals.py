@@ -13,6 +13,8 @@ from django.dispatch import receiver
 
 from audit.models import Event
 from audit.services import access_record
+from core.origin import Origin
+from core.refusals import Outcome
 
 from .models import RightsReview, Staff
 
@@ -23,13 +25,13 @@ auditlog.register(RightsReview)
 
 @receiver(user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Staff, **kwargs: Any) -> None:
-    access_record(event=Event.LOGIN, actor=user, request=request)
+    access_record(event=Event.LOGIN, actor=user, origin=Origin.of(request))
 
 
 @receiver(user_logged_out)
 def _logged_out(sender: Any, request: Any, user: Staff | None, **kwargs: Any) -> None:
     if user is not None:
-        access_record(event=Event.LOGOUT, actor=user, request=request)
+        access_record(event=Event.LOGOUT, actor=user, origin=Origin.of(request))
 
 
 @receiver(user_login_failed)
@@ -37,7 +39,7 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
     # the password is never recorded, only the account name that was tried
     access_record(
         event=Event.LOGIN_FAILED,
-        request=request,
+        origin=Origin.of(request),
         detail={"username": str(credentials.get("username", ""))[:150]},
         outcome="failed",
     )
@@ -45,7 +47,7 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
 
 @receiver(user_locked_out)
 def _locked_out(sender: Any, request: Any, username: str, ip_address: str, **kwargs: Any) -> None:
-    access_record(event=Event.LOCKOUT, request=request, detail={"username": username}, outcome="locked")
+    access_record(event=Event.LOCKOUT, origin=Origin.of(request), detail={"username": username}, outcome=Outcome.LOCKED)
 
 
 @receiver(post_migrate)

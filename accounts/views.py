@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from audit.models import Event
-from audit.services import access_record
+from core.origin import Origin
+from core.refusals import Outcome, record_refusal
 
 from .home import HOME_WIDGETS
 
@@ -26,12 +26,14 @@ def home(request: HttpRequest) -> HttpResponse:
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Every refused right is recorded (who tried what), then a Japanese 403 page."""
     user = getattr(request, "user", None)
-    access_record(
-        event=Event.DENIED,
+    match = request.resolver_match
+    record_refusal(
         actor=user if user is not None and user.is_authenticated else None,
-        request=request,
-        detail={"path": request.path[:200], "method": request.method},
-        outcome="denied",
+        action=match.view_name if match else "page",
+        outcome=Outcome.DENIED,
+        origin=Origin.of(request),
+        path=request.path[:200],
+        method=request.method,
     )
     return render(request, "403.html", status=403)
 

@@ -11,6 +11,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.origin import Origin
+
 from .models import AuditRecord, Event
 from .services import access_record
 
@@ -52,7 +54,7 @@ def access_log_export(
     date_to: datetime.date,
     encoding: str,
     actor: Any,
-    request: Any = None,
+    origin: Origin,
     channel: str,
 ) -> tuple[bytes, int]:
     """Build the CSV and record the export itself (in the same transaction), returning (bytes, rows)."""
@@ -70,7 +72,7 @@ def access_log_export(
         access_record(
             event=Event.EXPORT,
             actor=actor,
-            request=request,
+            origin=origin,
             purpose="アクセス記録の点検",
             detail={
                 "export": "access_log",

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core.decorators import require_perm
+from core.origin import Origin
 
 from .exports import access_log_export
 from .models import AuditRecord, Event
@@ -71,7 +72,7 @@ def export(request: HttpRequest) -> HttpResponse:
         date_to=d["date_to"],
         encoding=d["encoding"],
         actor=request.user,
-        request=request,
+        origin=Origin.of(request),
         channel="screen",
     )
     response = HttpResponse(

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from audit.models import Event
 from audit.services import Subject, access_record
+from core.origin import Origin
 from residents.models import MyNumber, Resident
 from residents.registry import resident_set_unified_no
 
@@ -54,7 +55,7 @@ def link_ensure(*, resident: Resident) -> NumberLink | None:
     if existing is not None and existing.mynumber_blind_index == number.blind_index:
         return existing
     unified_no = unified_no_for(resident)
-    resident_set_unified_no(resident=resident, unified_no=unified_no)
+    resident_set_unified_no(resident=resident, unified_no=unified_no, actor=None, origin=Origin.batch())
     link, _ = NumberLink.objects.update_or_create(
         resident=resident,
         defaults={

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from core.origin import Origin
 from residents import registry
 from residents.models import Resident
 
@@ -285,7 +286,7 @@ def apply(changes: list[Change], run: FeedRun, actor: Any = None) -> Result:
         result.touched.add(a)
         cursor[a] = max(cursor.get(a, 0), c.seq)
         events.append(_event(c, run, AppliedEvent.Outcome.APPLIED))
-    batch.write(actor=actor)
+    batch.write(actor=actor, origin=Origin.batch())
     AppliedEvent.objects.bulk_create(events, batch_size=2000)
     if cursor:
         RegistryCursor.objects.bulk_create(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.origin import Origin
 from residents import registry
 from residents.models import Resident
 
@@ -280,6 +281,8 @@ def apply(rows: list[Row], *, source: str) -> Result:
             valid_to=r.valid_to,
             detail=r.detail,
             source=f"feed:{source}",
+            actor=None,
+            origin=Origin.batch(),
         )
         if added is None:
             result.unchanged += 1

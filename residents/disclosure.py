@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.models import Event
-from audit.services import Subject, access_record
+from audit.services import Subject, access_record, changes_by
+from core.origin import Origin
 
 from .models import DisclosureRequest, Resident
 
@@ -123,12 +123,13 @@ def holdings(resident: Resident) -> list[Section]:
     return sections
 
 
-def holdings_for_request(*, request: HttpRequest, disclosure: DisclosureRequest) -> list[Section]:
+def holdings_for_request(*, actor: Any, origin: Origin, disclosure: DisclosureRequest) -> list[Section]:
     """The report for one request; the export is audited with the request number as its reason."""
     sections = holdings(disclosure.resident)
     access_record(
         event=Event.EXPORT,
-        request=request,
+        actor=actor,
+        origin=origin,
         subject=Subject(obj=disclosure.resident, atena_no=disclosure.resident.atena_no),
         purpose=f"{PURPOSE}(受付番号 {disclosure.request_no})",
         detail={"report": "holdings", "sections": len(sections), "rows": sum(len(s.rows) for s in sections)},
@@ -150,16 +151,26 @@ def _next_no(received_on: datetime.date) -> str:
 
 
 @transaction.atomic
-def request_receive(*, user: Any, resident: Resident, data: dict[str, Any]) -> DisclosureRequest:
+def request_receive(*, actor: Any, origin: Origin, resident: Resident, data: dict[str, Any]) -> DisclosureRequest:
     """Register a request; the decision is due 30 days after receipt (個人情報保護法 第83条第1項ほか)."""
     received_on = data["received_on"]
-    return DisclosureRequest.objects.create(
-        request_no=_next_no(received_on),
-        resident=resident,
-        due_on=received_on + datetime.timedelta(days=DisclosureRequest.DECISION_DAYS),
-        received_by=user,
-        **data,
-    )
+    with changes_by(actor, origin):
+        return DisclosureRequest.objects.create(
+            request_no=_next_no(received_on),
+            resident=resident,
+            due_on=received_on + datetime.timedelta(days=DisclosureRequest.DECISION_DAYS),
+            received_by=actor,
+            **data,
+        )
+
+
+@transaction.atomic
+def request_update(*, actor: Any, origin: Origin, item: DisclosureRequest, changes: dict[str, Any]) -> None:
+    """Progress, decision, extension and notes of a request; django-auditlog records the change."""
+    for name, value in changes.items():
+        setattr(item, name, value)
+    with changes_by(actor, origin):
+        item.save()
 
 
 def open_requests_first() -> models.QuerySet[DisclosureRequest]:

@@ -1,9 +1,11 @@
 """Writes to the register that come from the city's registry (住民記録システム) and status feeds.
 
-Called by `integration` (the linkage boundary) and nothing else owns these writes. Every change goes
-through `Resident.save()` / `ResidentStatus` creation, so django-auditlog records the before/after of
-each one; status rows are only ever added, never edited (a correction is a newer row).
-Search keys are refilled by `resident_search_keys` whenever a name or address may have changed.
+Called by `integration` (the linkage boundary) and nothing else owns these writes. A day's registry
+changes go through `RegisterBatch` (set-based, with one change entry per person in auditlog's format);
+a status row or a unified number is saved one at a time, so django-auditlog records it itself. Each write
+names its actor (`audit.services.changes_by`). Status rows are only ever added, never edited (a
+correction is a newer row). Search keys are refilled by `resident_search_keys` whenever a name or
+address may have changed.
 """
 
 from __future__ import annotations
@@ -12,8 +14,12 @@ import copy
 import datetime
 from typing import Any
 
-from django.db import transaction
+from auditlog.diff import model_instance_diff
+from django.db import connection, transaction
 from django.utils import timezone
+
+from audit.services import change_record_bulk, changes_by
+from core.origin import Origin
 
 from .models import Household, Resident, ResidentStatus
 from .services import resident_search_keys
@@ -42,132 +48,21 @@ REGISTER_FIELDS = (
 )
 
 
-def household_get_or_create(*, household_no: str, head_name: str = "") -> Household:
-    household, created = Household.objects.get_or_create(household_no=household_no, defaults={"head_name": head_name})
-    if not created and head_name and household.head_name != head_name:
-        household.head_name = head_name
-        household.save(update_fields=["head_name"])
-    return household
-
-
-def _set(resident: Resident, changes: dict[str, Any]) -> list[str]:
-    changed = []
+def _set(resident: Resident, changes: dict[str, Any]) -> None:
     for field, value in changes.items():
         if field not in REGISTER_FIELDS:
             raise ValueError(f"registry may not set {field}")
-        if getattr(resident, field) != value:
-            setattr(resident, field, value)
-            changed.append(field)
-    return changed
-
-
-def _save(resident: Resident, changed: list[str]) -> list[str]:
-    if changed:
-        resident_search_keys(resident)
-        resident.updated_at = timezone.now()
-        resident.save()
-    return changed
+        setattr(resident, field, value)
 
 
 @transaction.atomic
-def resident_register(
-    *,
-    atena_no: str,
-    household_no: str,
-    head_name: str = "",
-    fields: dict[str, Any],
-    became_resident_on: datetime.date | None,
-    reason: str,
-) -> Resident:
-    """Birth or move-in of a new person; a former resident moving back in is re-activated instead."""
-    household = household_get_or_create(household_no=household_no, head_name=head_name)
-    resident = Resident.objects.filter(atena_no=atena_no).first()
-    if resident is None:
-        resident = Resident(atena_no=atena_no, household=household)
-        _set(resident, fields)
-    else:
-        _set(resident, fields)
-        resident.household = household
-    resident.status = Resident.Status.RESIDENT
-    resident.became_resident_on = became_resident_on
-    resident.became_resident_reason = reason
-    resident.ceased_on = None
-    resident.ceased_reason = ""
-    _save(resident, ["status"])
-    return resident
-
-
-@transaction.atomic
-def resident_change(*, resident: Resident, changes: dict[str, Any]) -> list[str]:
-    """Name, address, relation changes and corrections (職権修正): only the given fields change."""
-    return _save(resident, _set(resident, changes))
-
-
-@transaction.atomic
-def resident_change_address(
-    *, resident: Resident, postal_code: str, address: str, katagaki: str = "", town_code: str = "", block_code: str = ""
-) -> list[str]:
-    changes = {
-        "postal_code": postal_code,
-        "address": address,
-        "katagaki": katagaki,
-        "town_code": town_code,
-        "block_code": block_code,
-    }
-    if resident.address and resident.address != address:
-        changes["prev_address"] = resident.address
-    return resident_change(resident=resident, changes=changes)
-
-
-@transaction.atomic
-def resident_change_household(
-    *, resident: Resident, household_no: str, head_name: str = "", relations: dict[str, str] | None = None
-) -> list[str]:
-    household = household_get_or_create(household_no=household_no, head_name=head_name)
-    changed = _set(resident, relations or {})
-    if resident.household_id != household.pk:
-        resident.household = household
-        changed.append("household")
-    return _save(resident, changed)
-
-
-@transaction.atomic
-def resident_move_out(
-    *, resident: Resident, on: datetime.date, next_address: str = "", reason: str = "転出"
-) -> list[str]:
-    changed = _set(resident, {"next_address": next_address} if next_address else {})
-    resident.status = Resident.Status.MOVED_OUT
-    resident.ceased_on = on
-    resident.ceased_reason = reason
-    return _save(resident, [*changed, "status"])
-
-
-@transaction.atomic
-def resident_record_death(*, resident: Resident, on: datetime.date) -> list[str]:
-    """The deceased stay in the register, protected as the living are (PIA III-7 R3)."""
-    if on < resident.birth_date:
-        raise ValueError("死亡日が生年月日より前です")
-    resident.status = Resident.Status.DECEASED
-    resident.ceased_on = on
-    resident.ceased_reason = "死亡"
-    return _save(resident, ["status"])
-
-
-@transaction.atomic
-def resident_delete_ex_officio(*, resident: Resident, on: datetime.date) -> list[str]:
-    resident.status = Resident.Status.DELETED
-    resident.ceased_on = on
-    resident.ceased_reason = "職権消除"
-    return _save(resident, ["status"])
-
-
-@transaction.atomic
-def resident_set_unified_no(*, resident: Resident, unified_no: str) -> None:
+def resident_set_unified_no(*, resident: Resident, unified_no: str, actor: Any, origin: Origin) -> None:
     """団体内統合宛名番号, as linked at the intermediate server."""
     if resident.unified_no != unified_no:
         resident.unified_no = unified_no
         resident.updated_at = timezone.now()
-        resident.save(update_fields=["unified_no", "updated_at"])
+        with changes_by(actor, origin):
+            resident.save(update_fields=["unified_no", "updated_at"])
 
 
 def status_add(
@@ -180,6 +75,8 @@ def status_add(
     fiscal_year: int | None = None,
     detail: dict[str, Any] | None = None,
     source: str,
+    actor: Any,
+    origin: Origin,
 ) -> ResidentStatus | None:
     """Add one status period; None when the newest row for the same period already says the same
     (a replayed feed adds nothing). Never edits a row: a correction is a newer row."""
@@ -191,16 +88,17 @@ def status_add(
     )
     if latest is not None and latest.code == code and latest.valid_to == valid_to and latest.detail == detail:
         return None
-    return ResidentStatus.objects.create(
-        resident=resident,
-        kind=kind,
-        code=code,
-        fiscal_year=fiscal_year,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        detail=detail,
-        source=source,
-    )
+    with changes_by(actor, origin):
+        return ResidentStatus.objects.create(
+            resident=resident,
+            kind=kind,
+            code=code,
+            fiscal_year=fiscal_year,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            detail=detail,
+            source=source,
+        )
 
 
 class RegisterBatch:
@@ -266,14 +164,8 @@ class RegisterBatch:
         resident.ceased_reason = reason
 
     @transaction.atomic
-    def write(self, *, actor: Any = None) -> int:
+    def write(self, *, actor: Any, origin: Origin) -> int:
         """Write everything; returns the number of people created or changed."""
-        from auditlog.cid import get_cid
-        from auditlog.diff import model_instance_diff
-        from django.contrib.contenttypes.models import ContentType
-
-        from audit.models import AuditRecord
-
         wanted: dict[str, str] = {}
         for no, head in self.households.values():
             wanted[no] = head or wanted.get(no, "")
@@ -296,7 +188,7 @@ class RegisterBatch:
             r.created_at = r.updated_at = now
         Resident.objects.bulk_create(new_people, batch_size=1000)
 
-        changed: list[tuple[Resident, dict]] = []
+        changed: list[tuple[Resident, dict[str, Any]]] = []
         for atena_no, old in self.before.items():
             new = self.people[atena_no]
             diff = model_instance_diff(old, new, fields_to_check=_CONCRETE)
@@ -306,36 +198,7 @@ class RegisterBatch:
                 changed.append((new, diff))
         _update_rows([r for r, _ in changed])
 
-        content_type = ContentType.objects.get_for_model(Resident)
-        cid = get_cid()
-        entries = [
-            AuditRecord(
-                content_type=content_type,
-                object_pk=str(r.pk),
-                object_id=r.pk,
-                object_repr=str(r),
-                action=AuditRecord.Action.CREATE,
-                changes=model_instance_diff(None, r, fields_to_check=_CONCRETE),
-                cid=cid,
-                actor=actor,
-                username=getattr(actor, "username", "") or "",
-            )
-            for r in new_people
-        ] + [
-            AuditRecord(
-                content_type=content_type,
-                object_pk=str(r.pk),
-                object_id=r.pk,
-                object_repr=str(r),
-                action=AuditRecord.Action.UPDATE,
-                changes=diff,
-                cid=cid,
-                actor=actor,
-                username=getattr(actor, "username", "") or "",
-            )
-            for r, diff in changed
-        ]
-        AuditRecord.objects.bulk_create(entries, batch_size=1000)
+        change_record_bulk(created=new_people, updated=changed, fields=_CONCRETE, actor=actor, origin=origin)
         return len(new_people) + len(changed)
 
 
@@ -363,8 +226,6 @@ def _update_rows(rows: list[Resident]) -> None:
     (Django's bulk_update builds a CASE per field and row, far too slow for thousands)."""
     if not rows:
         return
-    from django.db import connection
-
     cols = ", ".join(_UPDATE_COLUMNS)
     with connection.cursor() as cur:
         cur.execute("DROP TABLE IF EXISTS _register_batch")

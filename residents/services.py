@@ -7,11 +7,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest
 
 from audit.models import Event
-from audit.services import Subject, access_record
+from audit.services import Subject, access_record, changes_by
 from core.kana import address_key, normalize_kana, normalize_text
+from core.origin import Origin
+from core.refusals import Outcome, record_refusal
 
 from . import mynumber as mn
 from .models import MyNumber, Resident
@@ -45,102 +46,100 @@ def can_use_mynumber(user: Any) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(MYNUMBER_PERM))
 
 
-def _refuse(user: Any, request: HttpRequest | None, resident: Resident | None, what: str) -> None:
-    access_record(
-        event=Event.DENIED,
-        actor=user,
-        request=request,
-        subject=subject_of(resident) if resident else None,
-        detail={"requested": what},
-        outcome="denied",
+def _require_mynumber_right(*, actor: Any, origin: Origin, action: str, resident: Resident | None) -> None:
+    """The My Number door: without 番号利用事務従事者 the attempt is recorded and refused. Called before the
+    service's transaction opens: raising PermissionDenied inside it would roll the record back."""
+    if can_use_mynumber(actor):
+        return
+    record_refusal(
+        actor=actor,
+        action=action,
+        outcome=Outcome.DENIED,
+        origin=origin,
+        subject_atena=resident.atena_no if resident else "",
+        obj=resident,
     )
     raise PermissionDenied("個人番号を扱う権限がありません。")
 
 
-@transaction.atomic
-def mynumber_register(
-    *, resident: Resident, number: str, identity_check: str, actor: Any, request: HttpRequest | None = None
-) -> MyNumber:
+def mynumber_register(*, resident: Resident, number: str, identity_check: str, actor: Any, origin: Origin) -> MyNumber:
     """Validate (check digit) and store a number encrypted; replaces the resident's previous number."""
-    if not can_use_mynumber(actor):
-        _refuse(actor, request, resident, "mynumber_register")
+    _require_mynumber_right(actor=actor, origin=origin, action="mynumber_register", resident=resident)
     number = mn.validate(number)
     key_id, ciphertext = mn.encrypt(number)
-    record, _ = MyNumber.objects.update_or_create(
-        resident=resident,
-        defaults={
-            "key_id": key_id,
-            "ciphertext": ciphertext,
-            "blind_index": mn.blind_index(number),
-            "identity_check": identity_check,
-        },
-    )
-    access_record(
-        event=Event.MYNUMBER_USE,
-        actor=actor,
-        request=request,
-        subject=subject_of(resident),
-        purpose="個人番号の登録",
-        detail={"identity_check": identity_check},
-    )
+    with transaction.atomic(), changes_by(actor, origin):
+        record, _ = MyNumber.objects.update_or_create(
+            resident=resident,
+            defaults={
+                "key_id": key_id,
+                "ciphertext": ciphertext,
+                "blind_index": mn.blind_index(number),
+                "identity_check": identity_check,
+            },
+        )
+        access_record(
+            event=Event.MYNUMBER_USE,
+            actor=actor,
+            origin=origin,
+            subject=subject_of(resident),
+            purpose="個人番号の登録",
+            detail={"identity_check": identity_check},
+        )
     return record
 
 
-@transaction.atomic
-def mynumber_reveal(*, user: Any, resident: Resident, purpose: str, request: HttpRequest | None = None) -> str:
+def mynumber_reveal(*, actor: Any, origin: Origin, resident: Resident, purpose: str) -> str:
     """The only way to read a plain My Number: permission check and access record, or nothing."""
-    if not can_use_mynumber(user):
-        _refuse(user, request, resident, "mynumber_reveal")
+    _require_mynumber_right(actor=actor, origin=origin, action="mynumber_reveal", resident=resident)
     if not purpose.strip():
         raise ValueError("表示する理由(事務)を選んでください。")
-    record = MyNumber.objects.filter(resident=resident).first()
-    access_record(
-        event=Event.MYNUMBER_REVEAL,
-        actor=user,
-        request=request,
-        subject=subject_of(resident),
-        purpose=purpose,
-        outcome="ok" if record else "not_registered",
-    )
-    if record is None:
-        return ""
-    return mn.decrypt(record.key_id, record.ciphertext)
+    with transaction.atomic():
+        record = MyNumber.objects.filter(resident=resident).first()
+        access_record(
+            event=Event.MYNUMBER_REVEAL,
+            actor=actor,
+            origin=origin,
+            subject=subject_of(resident),
+            purpose=purpose,
+            outcome=Outcome.OK if record else Outcome.NOT_FOUND,
+        )
+        # decrypted inside the transaction: a number that cannot be read leaves no record of a reveal
+        return mn.decrypt(record.key_id, record.ciphertext) if record else ""
 
 
-@transaction.atomic
-def resident_find_by_mynumber(
-    *, user: Any, number: str, purpose: str, request: HttpRequest | None = None
-) -> Resident | None:
+def resident_find_by_mynumber(*, actor: Any, origin: Origin, number: str, purpose: str) -> Resident | None:
     """Exact search through the blind index; the criterion is logged as its blind index only."""
-    if not can_use_mynumber(user):
-        _refuse(user, request, None, "mynumber_search")
+    _require_mynumber_right(actor=actor, origin=origin, action="mynumber_search", resident=None)
     number = mn.validate(number)
     index = mn.blind_index(number)
-    resident = Resident.objects.filter(mynumber__blind_index=index).first()
-    access_record(
-        event=Event.MYNUMBER_SEARCH,
-        actor=user,
-        request=request,
-        subject=subject_of(resident) if resident else None,
-        purpose=purpose,
-        detail={"criteria": {"mynumber_blind_index": index}, "result_count": int(resident is not None)},
-    )
+    with transaction.atomic():
+        resident = Resident.objects.filter(mynumber__blind_index=index).first()
+        access_record(
+            event=Event.MYNUMBER_SEARCH,
+            actor=actor,
+            origin=origin,
+            subject=subject_of(resident) if resident else None,
+            purpose=purpose,
+            detail={"criteria": {"mynumber_blind_index": index}, "result_count": int(resident is not None)},
+        )
     return resident
 
 
-def resident_view_record(*, user: Any, resident: Resident, request: HttpRequest | None, purpose: str = "") -> None:
+def resident_view_record(*, actor: Any, origin: Origin, resident: Resident) -> None:
     access_record(
-        event=Event.VIEW, actor=user, request=request, subject=subject_of(resident), purpose=purpose or "住民記録の照会"
+        event=Event.VIEW,
+        actor=actor,
+        origin=origin,
+        subject=subject_of(resident),
+        purpose=origin.purpose or "住民記録の照会",
     )
 
 
-def resident_search_record(
-    *, user: Any, request: HttpRequest | None, criteria: dict[str, str], result_count: int, purpose: str = ""
-) -> None:
+def resident_search_record(*, actor: Any, origin: Origin, criteria: dict[str, str], result_count: int) -> None:
     access_record(
         event=Event.SEARCH,
-        actor=user,
-        request=request,
-        purpose=purpose or "住民の検索",
+        actor=actor,
+        origin=origin,
+        purpose=origin.purpose or "住民の検索",
         detail={"criteria": criteria, "result_count": result_count},
     )

@@ -7,6 +7,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import require_perm
+from core.origin import Origin
 
 from . import selectors, services
 from .access import resident_get_for_user
@@ -26,7 +27,7 @@ def search(request: HttpRequest) -> HttpResponse:
         paginator = Paginator(selectors.resident_search(criteria), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
         services.resident_search_record(
-            user=request.user, request=request, criteria=criteria.for_log(), result_count=paginator.count
+            actor=request.user, origin=Origin.of(request), criteria=criteria.for_log(), result_count=paginator.count
         )
     template = "residents/_results.html" if request.htmx and page is not None else "residents/search.html"
     return render(request, template, {"form": form, "page": page, "query": _query_without_page(request)})
@@ -42,7 +43,7 @@ def _query_without_page(request: HttpRequest) -> str:
 @require_perm("residents.view_register")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     resident = resident_get_for_user(request.user, pk)
-    services.resident_view_record(user=request.user, resident=resident, request=request)
+    services.resident_view_record(actor=request.user, origin=Origin.of(request), resident=resident)
     can_mynumber = services.can_use_mynumber(request.user)
     context = {
         "resident": resident,
@@ -82,7 +83,7 @@ def mynumber_reveal(request: HttpRequest, pk: int) -> HttpResponse:
             status=400,
         )
     number = services.mynumber_reveal(
-        user=request.user, resident=resident, purpose=form.cleaned_data["purpose"], request=request
+        actor=request.user, origin=Origin.of(request), resident=resident, purpose=form.cleaned_data["purpose"]
     )
     return render(
         request,
@@ -113,7 +114,10 @@ def mynumber_search(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     resident = services.resident_find_by_mynumber(
-        user=request.user, number=form.cleaned_data["mynumber"], purpose=form.cleaned_data["purpose"], request=request
+        actor=request.user,
+        origin=Origin.of(request),
+        number=form.cleaned_data["mynumber"],
+        purpose=form.cleaned_data["purpose"],
     )
     return render(
         request,

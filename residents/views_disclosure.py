@@ -9,6 +9,7 @@ from django.utils import timezone
 from audit.models import Event
 from audit.services import Subject, access_record
 from core.decorators import require_perm
+from core.origin import Origin
 
 from . import disclosure
 from .forms import DisclosureReceiveForm, DisclosureUpdateForm
@@ -23,12 +24,18 @@ def request_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         resident = Resident.objects.get(atena_no=data.pop("atena_no"))
-        created = disclosure.request_receive(user=request.user, resident=resident, data=data)
+        created = disclosure.request_receive(
+            actor=request.user, origin=Origin.of(request), resident=resident, data=data
+        )
         return redirect("residents:disclosure_detail", pk=created.pk)
     today = timezone.localdate()
     rows = [(r, r.is_overdue(today)) for r in disclosure.open_requests_first()[:200]]
     access_record(
-        event=Event.VIEW, request=request, purpose=disclosure.PURPOSE, detail={"list": "disclosure", "rows": len(rows)}
+        event=Event.VIEW,
+        actor=request.user,
+        origin=Origin.of(request),
+        purpose=disclosure.PURPOSE,
+        detail={"list": "disclosure", "rows": len(rows)},
     )
     return render(request, "residents/disclosure_list.html", {"form": form, "rows": rows, "today": today})
 
@@ -45,13 +52,16 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = DisclosureUpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        for name, value in form.cleaned_data.items():
-            setattr(item, name, value if value is not None else (None if name.endswith(("_on", "_to")) else ""))
-        item.save()  # django-auditlog records the change
+        changes = {
+            name: value if value is not None else (None if name.endswith(("_on", "_to")) else "")
+            for name, value in form.cleaned_data.items()
+        }
+        disclosure.request_update(actor=request.user, origin=Origin.of(request), item=item, changes=changes)
         return redirect("residents:disclosure_detail", pk=item.pk)
     access_record(
         event=Event.VIEW,
-        request=request,
+        actor=request.user,
+        origin=Origin.of(request),
         subject=Subject(obj=item, atena_no=item.resident.atena_no),
         purpose=disclosure.PURPOSE,
     )
@@ -66,7 +76,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(PERM)
 def holdings_report(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(DisclosureRequest.objects.select_related("resident"), pk=pk)
-    sections = disclosure.holdings_for_request(request=request, disclosure=item)
+    sections = disclosure.holdings_for_request(actor=request.user, origin=Origin.of(request), disclosure=item)
     return render(
         request,
         "residents/holdings.html",

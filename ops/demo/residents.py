@@ -19,6 +19,7 @@ from audit.models import Event
 from audit.services import access_record
 from core.kana import address_key, normalize_kana, normalize_text
 from core.legal_age import fiscal_year
+from core.origin import Origin
 from ops.demo.residents_data import APARTMENTS, FAMILY, FOREIGN, GIVEN_F, GIVEN_M, TOWNS
 from residents import mynumber as mn
 from residents.bulk import copy_rows
@@ -299,6 +300,7 @@ def seed(*, rng: random.Random, residents: int, stdout: Any) -> None:
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")  # noqa: S608
         access_record(
             event=Event.BATCH,
+            origin=Origin.command(),
             purpose="デモデータの作成",
             detail={"residents": len(res_rows), "households": len(hh_rows)},
         )

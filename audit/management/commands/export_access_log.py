@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.exports import access_log_export
+from core.origin import Origin
 
 
 def _date(text: str) -> datetime.date:
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                 date_to=_date(opts["date_to"]),
                 encoding=opts["encoding"],
                 actor=actor,
+                origin=Origin.command(),
                 channel="command",
             )
         except ValueError as exc:
