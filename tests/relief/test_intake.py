@@ -93,8 +93,11 @@ def test_refused_intake_is_audited(worker, elder):
     rec = AuditRecord.objects.filter(event="denied", username=staff.username).latest("chain_seq")
     assert rec.outcome == "invalid"
     assert rec.subject_atena == elder.atena_no
-    assert "benefit" in rec.additional_data["fields"]
-    assert "「障害児養育年金」はB類疾病の予防接種による健康被害には支給されません。" in rec.additional_data["messages"]
+    assert "benefit" in rec.additional_data["errors"]
+    assert (
+        "「障害児養育年金」はB類疾病の予防接種による健康被害には支給されません。"
+        in rec.additional_data["errors"]["benefit"]
+    )
 
 
 @pytest.mark.django_db
@@ -232,3 +235,4 @@ def test_without_records_the_dose_and_date_are_required(worker, elder):
     resp = client.post("/relief/new/", _form(elder, vaccine_code="", vaccinated_on=""))
     assert resp.status_code == 400
     assert "接種記録を選ぶか、接種区分と接種日を入力してください。" in resp.content.decode()
+
