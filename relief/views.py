@@ -17,6 +17,7 @@ from audit.models import Event
 from audit.services import Subject, access_record
 from core.decorators import require_perm
 from core.origin import Origin
+from core.storage import ChecksumMismatch
 from residents.models import Resident
 
 from . import selectors, services
@@ -346,6 +347,8 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpRespons
         data = services.document_open(actor=request.user, origin=Origin.of(request), document=document)
     except FileNotFoundError as exc:
         raise Http404("書類のファイルが見つかりません。") from exc
+    except ChecksumMismatch as exc:  # recorded by the storage; never served
+        return _detail(request, document.claim, status=409, errors={"file": [exc.message]})
     return _file_response(data, document.content_type, document.original_name)
 
 
@@ -357,6 +360,8 @@ def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpRespon
         data = services.letter_open(actor=request.user, origin=Origin.of(request), letter=letter)
     except FileNotFoundError as exc:
         raise Http404("通知書のファイルが見つかりません。") from exc
+    except ChecksumMismatch as exc:  # recorded by the storage; never served
+        return _detail(request, letter.claim, status=409, errors={"file": [exc.message]})
     return _file_response(data, "application/pdf", f"{letter.claim.claim_no}_{letter.get_kind_display()}.pdf")
 
 
@@ -427,7 +432,9 @@ def exports(request: HttpRequest) -> HttpResponse:
     return _exports_page(request, form)
 
 
-def _exports_page(request: HttpRequest, form: ExportForm, *, status: int = 200) -> HttpResponse:
+def _exports_page(
+    request: HttpRequest, form: ExportForm, *, status: int = 200, errors: list[str] | None = None
+) -> HttpResponse:
     scheduled = Payment.objects.filter(status=Payment.Status.SCHEDULED)
     return render(
         request,
@@ -437,6 +444,7 @@ def _exports_page(request: HttpRequest, form: ExportForm, *, status: int = 200) 
             "exports": PaymentExport.objects.all()[:50],
             "scheduled_count": scheduled.count(),
             "no_account_count": scheduled.filter(claim__account__isnull=True).count(),
+            "errors": errors or [],
         },
         status=status,
     )
@@ -446,7 +454,12 @@ def _exports_page(request: HttpRequest, form: ExportForm, *, status: int = 200) 
 @require_perm("relief.export_payments")
 def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_object_or_404(PaymentExport, pk=pk)
-    data = services.export_open(actor=request.user, origin=Origin.of(request), export=export)
+    try:
+        data = services.export_open(actor=request.user, origin=Origin.of(request), export=export)
+    except FileNotFoundError as exc:
+        raise Http404("支払データのファイルが見つかりません。") from exc
+    except ChecksumMismatch as exc:  # recorded by the storage; never served
+        return _exports_page(request, ExportForm(), status=409, errors=[exc.message])
     return _file_response(data, "text/csv; charset=Shift_JIS", f"relief_payments_{export.batch_no}.csv", inline=False)
 
 
