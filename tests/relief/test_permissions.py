@@ -168,3 +168,18 @@ def test_supervisor_sees_who_handles_each_claim_and_finds_the_unassigned(lead, w
     assert handled.claim_no not in only
     assert "担当者未割当 1 件" in client.get("/").content.decode()
 
+
+@pytest.mark.django_db
+def test_assigning_someone_without_the_relief_role_is_refused_and_recorded(lead, staff_client):
+    from django.core.exceptions import ValidationError
+
+    _, lead_staff = lead
+    _, clerk = staff_client(roles.CLERK)
+    claim = ClaimFactory()
+    with pytest.raises(ValidationError, match="健康被害救済担当の職員だけを割り当てられます。"):
+        services.claim_assign(actor=lead_staff, origin=ORIGIN, claim=claim, worker=clerk)
+    assert not clerk.has_perm("relief.view_claim", claim)
+    # recorded outside the refused step's transaction, so the record stays
+    rec = AuditRecord.objects.get(event="denied", username=lead_staff.username)
+    assert (rec.outcome, rec.subject_atena) == ("invalid", claim.resident.atena_no)
+    assert rec.additional_data["refused"] == "claim_assign"
