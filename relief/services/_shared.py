@@ -1,5 +1,6 @@
-"""What every step of the relief business shares: the purpose it records, relief's private storage, the
-claim as an audit subject, the handling check and the clean-up of files written by a failed step."""
+"""What every step of the relief business shares: the purpose it records, relief's private storage with its
+checksum-checked reads, the claim as an audit subject, the handling check, and the clean-up of files
+written by a step that failed."""
 
 from __future__ import annotations
 
