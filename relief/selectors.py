@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from guardian.shortcuts import get_users_with_perms
 
 from .access import ACCESS, claims_for_user, is_supervisor
 from .models import Claim, ClaimUserObjectPermission
@@ -54,3 +55,9 @@ def relief_workers() -> QuerySet[Any]:
         .distinct()
         .order_by("username")
     )
+
+
+def assigned_workers(claim: Claim) -> list[Any]:
+    """The workers assigned to a claim (its per-claim change right held directly, not through a role)."""
+    users = get_users_with_perms(claim, only_with_perms_in=["change_claim"], with_group_users=False)
+    return sorted(users, key=lambda u: u.username)

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import Event
 from audit.services import Subject, access_record
 from core.decorators import require_perm
+from core.origin import Origin
+from core.storage import ChecksumMismatch
 from residents.models import Resident
 
 from . import selectors, services
@@ -31,7 +33,7 @@ from .forms import (
     RateForm,
     TransitionForm,
 )
-from .models import BenefitRate, Claim, PayeeAccount, PaymentExport, State
+from .models import BenefitRate, Claim, PayeeAccount, Payment, PaymentExport, State
 from .rules import PAY_KIND, PayKind
 from .vaccines import vaccine_name
 
@@ -65,7 +67,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     access_record(
         event=Event.SEARCH,
         actor=request.user,
-        request=request,
+        origin=Origin.of(request),
         purpose=services.PURPOSE,
         detail={
             "list": "relief_claims",
@@ -119,7 +121,7 @@ def intake_records(request: HttpRequest) -> HttpResponse:
         access_record(
             event=Event.VIEW,
             actor=request.user,
-            request=request,
+            origin=Origin.of(request),
             purpose=services.PURPOSE,
             subject=Subject(atena_no=resident.atena_no, obj=resident),
             detail={"list": "vaccination_records_for_relief_intake", "result_count": len(records)},
@@ -161,7 +163,7 @@ def claim_create(request: HttpRequest) -> HttpResponse:
                 fields = {k: v for k, v in cd.items() if k not in ("atena_no", "claimant_atena_no")}
                 intake = services.ClaimIntake(resident=resident, claimant_resident=claimant, records=records, **fields)
                 try:
-                    claim = services.claim_create(actor=request.user, data=intake, request=request)
+                    claim = services.claim_create(actor=request.user, origin=Origin.of(request), data=intake)
                 except ValidationError as exc:
                     _add_errors(form, _errors_of(exc))
                 else:
@@ -189,7 +191,7 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms: A
         "PayKind": PayKind,
         "grades": services.PENSION_GRADES.get(claim.benefit, ()),
         "supervisor": supervisor,
-        "assigned": services.assigned_workers(claim),
+        "assigned": selectors.assigned_workers(claim),
         "transition_form": forms.get("transition_form") or TransitionForm(),
         "decide_form": forms.get("decide_form") or PaymentDecideForm(),
         "account_form": forms.get("account_form") or AccountForm(),
@@ -206,7 +208,7 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms: A
 @require_perm(ACCESS)
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = claim_get_for_user(request.user, pk)
-    services.claim_view_record(actor=request.user, claim=claim, request=request)
+    services.claim_view_record(actor=request.user, origin=Origin.of(request), claim=claim)
     return _detail(request, claim)
 
 
@@ -243,13 +245,13 @@ def claim_transition(request: HttpRequest, pk: int) -> HttpResponse:
         "transition_form",
         lambda cd: services.claim_transition(
             actor=request.user,
+            origin=Origin.of(request),
             claim=claim,
             to_state=cd["to_state"],
             on_date=cd["on_date"],
             note=cd["note"],
             result=cd["result"],
             grade=cd["grade"],
-            request=request,
         ),
         lambda moved: f"「{moved.get_state_display()}」にしました。",
     )
@@ -266,13 +268,13 @@ def payment_decide(request: HttpRequest, pk: int) -> HttpResponse:
         "decide_form",
         lambda cd: services.payment_decide(
             actor=request.user,
+            origin=Origin.of(request),
             claim=claim,
             decided_on=cd["decided_on"],
             amount=cd["amount"],
             months=cd["months"],
             allowance_grade=cd["allowance_grade"],
             note=cd["note"],
-            request=request,
         ),
         "支給を決定し、支給決定通知書を作成しました。",
     )
@@ -288,7 +290,7 @@ def account_fetch(request: HttpRequest, pk: int) -> HttpResponse:
             "請求者が住民として登録されていないため、公金受取口座は照会できません。申出口座を登録してください。",
         )
         return redirect("relief:detail", pk=claim.pk)
-    account = services.account_fetch_public_funds(actor=request.user, claim=claim, request=request)
+    account = services.account_fetch_public_funds(actor=request.user, origin=Origin.of(request), claim=claim)
     if account is None:
         messages.error(
             request,
@@ -308,7 +310,7 @@ def account_declare(request: HttpRequest, pk: int) -> HttpResponse:
         claim,
         AccountForm(request.POST),
         "account_form",
-        lambda cd: services.account_declare(actor=request.user, claim=claim, values=cd, request=request),
+        lambda cd: services.account_declare(actor=request.user, origin=Origin.of(request), claim=claim, values=cd),
         "申出口座を登録しました。",
     )
 
@@ -323,7 +325,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         DocumentForm(request.POST, request.FILES),
         "document_form",
         lambda cd: services.document_add(
-            actor=request.user, claim=claim, kind=cd["kind"], upload=cd["file"], request=request
+            actor=request.user, origin=Origin.of(request), claim=claim, kind=cd["kind"], upload=cd["file"]
         ),
         "書類を添付しました。",
     )
@@ -342,9 +344,11 @@ def _file_response(data: bytes, content_type: str, filename: str, *, inline: boo
 def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
     document = document_get_for_user(request.user, pk, doc_pk)
     try:
-        data = services.document_open(actor=request.user, document=document, request=request)
+        data = services.document_open(actor=request.user, origin=Origin.of(request), document=document)
     except FileNotFoundError as exc:
         raise Http404("書類のファイルが見つかりません。") from exc
+    except ChecksumMismatch as exc:  # recorded by the storage; never served
+        return _detail(request, document.claim, status=409, errors={"file": [exc.message]})
     return _file_response(data, document.content_type, document.original_name)
 
 
@@ -353,9 +357,11 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpRespons
 def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
     letter = letter_get_for_user(request.user, pk, letter_pk)
     try:
-        data = services.letter_open(actor=request.user, letter=letter, request=request)
+        data = services.letter_open(actor=request.user, origin=Origin.of(request), letter=letter)
     except FileNotFoundError as exc:
         raise Http404("通知書のファイルが見つかりません。") from exc
+    except ChecksumMismatch as exc:  # recorded by the storage; never served
+        return _detail(request, letter.claim, status=409, errors={"file": [exc.message]})
     return _file_response(data, "application/pdf", f"{letter.claim.claim_no}_{letter.get_kind_display()}.pdf")
 
 
@@ -370,7 +376,7 @@ def payment_paid(request: HttpRequest, pk: int, seq: int) -> HttpResponse:
         MarkPaidForm(request.POST),
         "paid_form",
         lambda cd: services.payment_mark_paid(
-            actor=request.user, payment=payment, paid_on=cd["paid_on"], request=request
+            actor=request.user, origin=Origin.of(request), payment=payment, paid_on=cd["paid_on"]
         ),
         f"第{payment.seq}回の支払を支払済にしました。",
     )
@@ -381,7 +387,7 @@ def payment_paid(request: HttpRequest, pk: int, seq: int) -> HttpResponse:
 def pension_extend(request: HttpRequest, pk: int) -> HttpResponse:
     claim = claim_get_for_user(request.user, pk)
     try:
-        n = services.pension_schedule_extend(actor=request.user, claim=claim, request=request)
+        n = services.pension_schedule_extend(actor=request.user, origin=Origin.of(request), claim=claim)
     except ValidationError as exc:
         return _detail(request, claim, status=400, errors=_errors_of(exc))
     messages.success(request, f"次年度の支払予定を {n} 回分作成しました。")
@@ -396,11 +402,11 @@ def claim_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         worker = form.cleaned_data["worker"]
         if request.POST.get("action") == "unassign":
-            services.claim_unassign(actor=request.user, claim=claim, worker=worker, request=request)
+            services.claim_unassign(actor=request.user, origin=Origin.of(request), claim=claim, worker=worker)
             messages.success(request, f"{worker} の担当を解除しました。")
         else:
             try:
-                services.claim_assign(actor=request.user, claim=claim, worker=worker, request=request)
+                services.claim_assign(actor=request.user, origin=Origin.of(request), claim=claim, worker=worker)
             except ValidationError as exc:
                 _add_errors(form, _errors_of(exc))
                 return _detail(request, claim, status=400, assign_form=form)
@@ -412,20 +418,23 @@ def claim_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm("relief.export_payments")
 def exports(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.POST or None)
-    status = 200
     if request.method == "POST":
         if form.is_valid():
             export = services.payments_export(
-                actor=request.user, due_until=form.cleaned_data["due_until"], request=request
+                actor=request.user, origin=Origin.of(request), due_until=form.cleaned_data["due_until"]
             )
             if export is None:
                 messages.info(request, "出力する支払予定はありませんでした。")
             else:
                 messages.success(request, f"支払データ {export.batch_no}({export.rows} 件)を作成しました。")
             return redirect("relief:exports")
-        status = 400
-    from .models import Payment
+        return _exports_page(request, form, status=400)
+    return _exports_page(request, form)
 
+
+def _exports_page(
+    request: HttpRequest, form: ExportForm, *, status: int = 200, errors: list[str] | None = None
+) -> HttpResponse:
     scheduled = Payment.objects.filter(status=Payment.Status.SCHEDULED)
     return render(
         request,
@@ -435,6 +444,7 @@ def exports(request: HttpRequest) -> HttpResponse:
             "exports": PaymentExport.objects.all()[:50],
             "scheduled_count": scheduled.count(),
             "no_account_count": scheduled.filter(claim__account__isnull=True).count(),
+            "errors": errors or [],
         },
         status=status,
     )
@@ -444,7 +454,12 @@ def exports(request: HttpRequest) -> HttpResponse:
 @require_perm("relief.export_payments")
 def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_object_or_404(PaymentExport, pk=pk)
-    data = services.export_open(actor=request.user, export=export, request=request)
+    try:
+        data = services.export_open(actor=request.user, origin=Origin.of(request), export=export)
+    except FileNotFoundError as exc:
+        raise Http404("支払データのファイルが見つかりません。") from exc
+    except ChecksumMismatch as exc:  # recorded by the storage; never served
+        return _exports_page(request, ExportForm(), status=409, errors=[exc.message])
     return _file_response(data, "text/csv; charset=Shift_JIS", f"relief_payments_{export.batch_no}.csv", inline=False)
 
 
@@ -453,7 +468,7 @@ def rates(request: HttpRequest) -> HttpResponse:
     form = RateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.rate_set(actor=request.user, request=request, **form.cleaned_data)
+            services.rate_set(actor=request.user, origin=Origin.of(request), **form.cleaned_data)
         except ValidationError as exc:
             _add_errors(form, _errors_of(exc))
         else:

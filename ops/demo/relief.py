@@ -20,6 +20,7 @@ from guardian.shortcuts import assign_perm
 from accounts import roles
 from accounts.models import Staff
 from core.legal_age import fiscal_year
+from core.origin import Origin
 from relief import services
 from relief.models import BenefitRate, Claim, State
 from residents.models import Resident
@@ -28,6 +29,7 @@ DEMO_ACCOUNTS = [
     ("relief2", "救済 六郎", [roles.RELIEF]),
     ("relief_lead", "救済 統括", [roles.RELIEF_LEAD]),
 ]
+ORIGIN = Origin.command()  # seed_demo: the claims are made through the services, from the command line
 DEMO_SOURCE = "デモ用(令和5年度額を仮置き)"
 B_DEMO = [  # illustrative, following the PMDA scale's shape (unsourced)
     ("medical_allowance", "入院8日以上・通院3日以上", 37800),
@@ -195,7 +197,7 @@ def seed(*, rng: random.Random, residents: int, stdout: Any) -> None:
             hospital="岡崎市民病院",
         )
         try:
-            claim = services.claim_create(actor=worker, data=intake)
+            claim = services.claim_create(actor=worker, origin=ORIGIN, data=intake)
         except Exception as exc:  # a demo person who does not fit the rules (age): skip, say so
             stdout.write(f"  救済申請 {code}/{benefit}: 省略 ({exc})")
             continue
@@ -220,7 +222,7 @@ def seed(*, rng: random.Random, residents: int, stdout: Any) -> None:
             hospital="岡崎市民病院",
             late_reason="長期入院のため期限内に請求できなかったことを診断書で確認",
         )
-        services.claim_create(actor=worker, data=late)
+        services.claim_create(actor=worker, origin=ORIGIN, data=late)
         made += 1
     lead = Staff.objects.get(username="relief_lead")
     second = Staff.objects.get(username="relief2")
@@ -253,6 +255,7 @@ def _advance(
         day = min(today, day + datetime.timedelta(days=step))
         claim = services.claim_transition(
             actor=worker,
+            origin=ORIGIN,
             claim=claim,
             to_state=state,
             on_date=day,
@@ -263,6 +266,7 @@ def _advance(
         n = claim.pk % 10000
         services.account_declare(
             actor=worker,
+            origin=ORIGIN,
             claim=claim,
             values={
                 **ACCOUNT,
@@ -271,13 +275,19 @@ def _advance(
             },
         )
         day = min(today, day + datetime.timedelta(days=step))
-        claim = services.payment_decide(actor=worker, claim=claim, decided_on=day, amount=38_000 + n % 50 * 1000)
+        claim = services.payment_decide(
+            actor=worker, origin=ORIGIN, claim=claim, decided_on=day, amount=38_000 + n % 50 * 1000
+        )
         if target == State.PAID:
             first = claim.payments.order_by("seq").first()
-            services.payment_mark_paid(actor=worker, payment=first, paid_on=min(today, max(day, first.due_on)))
+            services.payment_mark_paid(
+                actor=worker, origin=ORIGIN, payment=first, paid_on=min(today, max(day, first.due_on))
+            )
     if target in (State.NOT_PAID, State.APPEALED):
         day = min(today, day + datetime.timedelta(days=step))
-        claim = services.claim_transition(actor=worker, claim=claim, to_state=State.NOT_PAID, on_date=day)
+        claim = services.claim_transition(
+            actor=worker, origin=ORIGIN, claim=claim, to_state=State.NOT_PAID, on_date=day
+        )
         if target == State.APPEALED:
             day = min(today, day + datetime.timedelta(days=step))
-            services.claim_transition(actor=worker, claim=claim, to_state=State.APPEALED, on_date=day)
+            services.claim_transition(actor=worker, origin=ORIGIN, claim=claim, to_state=State.APPEALED, on_date=day)

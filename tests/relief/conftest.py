@@ -3,7 +3,11 @@ from __future__ import annotations
 import pytest
 
 from accounts import roles
+from core.origin import Origin
 from tests.relief import fake_adapter
+
+# what the services are told about where a test's call comes from (views build it from the request)
+ORIGIN = Origin(ip="127.0.0.1")
 
 
 @pytest.fixture(autouse=True)

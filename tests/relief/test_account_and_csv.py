@@ -14,6 +14,7 @@ from relief import services
 from relief.models import PayeeAccount, Payment, PaymentExport
 from tests.factories.relief import ClaimFactory, assign
 from tests.factories.residents import ResidentFactory
+from tests.relief.conftest import ORIGIN
 
 D = datetime.date
 ACCOUNT = {
@@ -144,7 +145,7 @@ def test_finance_csv_is_cp932_with_the_due_payments_and_marks_them(lead, worker)
     assert worker_client.get("/relief/payments/exports/").status_code == 403
     assert worker_client.get(f"/relief/payments/exports/{export.pk}/").status_code == 403
     with pytest.raises(PermissionDenied):
-        services.payments_export(actor=worker_staff, due_until=D(2026, 12, 31))
+        services.payments_export(actor=worker_staff, origin=ORIGIN, due_until=D(2026, 12, 31))
 
 
 @pytest.mark.django_db

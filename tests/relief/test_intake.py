@@ -93,8 +93,11 @@ def test_refused_intake_is_audited(worker, elder):
     rec = AuditRecord.objects.filter(event="denied", username=staff.username).latest("chain_seq")
     assert rec.outcome == "invalid"
     assert rec.subject_atena == elder.atena_no
-    assert "benefit" in rec.additional_data["fields"]
-    assert "「障害児養育年金」はB類疾病の予防接種による健康被害には支給されません。" in rec.additional_data["messages"]
+    assert "benefit" in rec.additional_data["errors"]
+    assert (
+        "「障害児養育年金」はB類疾病の予防接種による健康被害には支給されません。"
+        in rec.additional_data["errors"]["benefit"]
+    )
 
 
 @pytest.mark.django_db
@@ -232,3 +235,48 @@ def test_without_records_the_dose_and_date_are_required(worker, elder):
     resp = client.post("/relief/new/", _form(elder, vaccine_code="", vaccinated_on=""))
     assert resp.status_code == 400
     assert "接種記録を選ぶか、接種区分と接種日を入力してください。" in resp.content.decode()
+
+
+# Born 15 June 2008: the 18th birthday is 15 June 2026, and by the legal-age rule 18 is reached the day
+# before, on 14 June. From then on the pension for a disability is 障害年金, before it 障害児養育年金.
+CHILD_ONLY = "障害年金は18歳以上の方が対象です(18歳未満は障害児養育年金)。"
+ADULT_ONLY = "障害児養育年金は18歳未満の方が対象です(18歳以上は障害年金)。"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("received_on", "benefit", "refused"),
+    [
+        ("2026-06-13", "child_pension", None),  # two days before the birthday: still 17
+        ("2026-06-13", "disability_pension", CHILD_ONLY),
+        ("2026-06-14", "child_pension", ADULT_ONLY),  # the day before the birthday: 18 already
+        ("2026-06-14", "disability_pension", None),
+        ("2026-06-15", "child_pension", ADULT_ONLY),  # the birthday
+        ("2026-06-15", "disability_pension", None),
+    ],
+)
+def test_the_18_year_pension_line_follows_the_legal_age(worker, received_on, benefit, refused):
+    client, _ = worker
+    youth = ResidentFactory(birth_date=D(2008, 6, 15))
+    resp = client.post(
+        "/relief/new/",
+        {
+            "atena_no": youth.atena_no,
+            "relationship": "guardian",
+            "claimant_name": "岡崎　花子",
+            "claimant_address": "岡崎市康生町1",
+            "vaccine_code": "mr_1",
+            "vaccinated_on": "2009-06-20",
+            "benefit": benefit,
+            "injury": "脳症の後遺症",
+            "onset_on": "2009-06-22",
+            "received_on": received_on,
+        },
+    )
+    if refused is None:
+        assert resp.status_code == 302, resp.content.decode()
+        assert Claim.objects.get().benefit == benefit
+    else:
+        assert resp.status_code == 400
+        assert refused in resp.content.decode()
+        assert Claim.objects.count() == 0

@@ -10,6 +10,7 @@ from accounts import roles
 from audit.models import AuditRecord
 from relief import services
 from tests.factories.relief import ClaimFactory, assign
+from tests.relief.conftest import ORIGIN
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -18,7 +19,7 @@ def _upload(claim, staff):  # type: ignore[no-untyped-def]
     f = io.BytesIO(PDF)
     f.name = "shindansho.pdf"
     f.size = len(PDF)
-    return services.document_add(actor=staff, claim=claim, kind="medical_cert", upload=f)
+    return services.document_add(actor=staff, origin=ORIGIN, claim=claim, kind="medical_cert", upload=f)
 
 
 @pytest.mark.django_db
@@ -44,7 +45,9 @@ def test_unassigned_worker_gets_404_and_an_empty_list(worker, other_worker):
     claim = ClaimFactory()
     assign(claim, staff)
     doc = _upload(claim, staff)
-    services.claim_transition(actor=staff, claim=claim, to_state="investigating", on_date=claim.received_on)
+    services.claim_transition(
+        actor=staff, origin=ORIGIN, claim=claim, to_state="investigating", on_date=claim.received_on
+    )
 
     listing = client2.get("/relief/")
     assert listing.status_code == 200
@@ -164,3 +167,19 @@ def test_supervisor_sees_who_handles_each_claim_and_finds_the_unassigned(lead, w
     assert orphan.claim_no in only
     assert handled.claim_no not in only
     assert "担当者未割当 1 件" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_assigning_someone_without_the_relief_role_is_refused_and_recorded(lead, staff_client):
+    from django.core.exceptions import ValidationError
+
+    _, lead_staff = lead
+    _, clerk = staff_client(roles.CLERK)
+    claim = ClaimFactory()
+    with pytest.raises(ValidationError, match="健康被害救済担当の職員だけを割り当てられます。"):
+        services.claim_assign(actor=lead_staff, origin=ORIGIN, claim=claim, worker=clerk)
+    assert not clerk.has_perm("relief.view_claim", claim)
+    # recorded outside the refused step's transaction, so the record stays
+    rec = AuditRecord.objects.get(event="denied", username=lead_staff.username)
+    assert (rec.outcome, rec.subject_atena) == ("invalid", claim.resident.atena_no)
+    assert rec.additional_data["refused"] == "claim_assign"

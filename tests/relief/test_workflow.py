@@ -10,21 +10,24 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
 from audit.models import AuditRecord
-from relief import services, storage
+from core.storage import PrivateStorage
+from relief import services
 from relief.models import PayeeAccount, Payment
 from tests.factories.relief import ClaimFactory, assign, rate
+from tests.relief.conftest import ORIGIN
 
 D = datetime.date
 
 
 def _pdf_text(letter) -> str:  # type: ignore[no-untyped-def]
-    reader = PdfReader(io.BytesIO(storage.read(letter.storage_path)))
+    reader = PdfReader(io.BytesIO(PrivateStorage("relief").read(letter.storage_path, letter.sha256)))
     return "".join(page.extract_text() for page in reader.pages).replace(" ", "").replace("\n", "")
 
 
 def _declared(claim, staff) -> None:  # type: ignore[no-untyped-def]
     services.account_declare(
         actor=staff,
+        origin=ORIGIN,
         claim=claim,
         values={
             "bank_code": "0150",
@@ -40,11 +43,19 @@ def _declared(claim, staff) -> None:  # type: ignore[no-untyped-def]
 
 def _to_notified(claim, staff, *, result="certified", grade=""):  # type: ignore[no-untyped-def]
     for to, on in [("investigating", D(2026, 4, 15)), ("forwarded", D(2026, 5, 1))]:
-        claim = services.claim_transition(actor=staff, claim=claim, to_state=to, on_date=on)
+        claim = services.claim_transition(actor=staff, origin=ORIGIN, claim=claim, to_state=to, on_date=on)
     claim = services.claim_transition(
-        actor=staff, claim=claim, to_state="result_received", on_date=D(2026, 8, 3), result=result, grade=grade
+        actor=staff,
+        origin=ORIGIN,
+        claim=claim,
+        to_state="result_received",
+        on_date=D(2026, 8, 3),
+        result=result,
+        grade=grade,
     )
-    return services.claim_transition(actor=staff, claim=claim, to_state="notified", on_date=D(2026, 8, 5))
+    return services.claim_transition(
+        actor=staff, origin=ORIGIN, claim=claim, to_state="notified", on_date=D(2026, 8, 5)
+    )
 
 
 @pytest.mark.django_db
@@ -64,12 +75,12 @@ def test_lump_sum_claim_from_intake_to_paid(worker):
     assert all(e.actor == staff for e in claim.events.all())
 
     _declared(claim, staff)
-    claim = services.payment_decide(actor=staff, claim=claim, decided_on=D(2026, 8, 20), amount=48_320)
+    claim = services.payment_decide(actor=staff, origin=ORIGIN, claim=claim, decided_on=D(2026, 8, 20), amount=48_320)
     assert claim.state == "payment_decided"
     (payment,) = claim.payments.all()
     assert (payment.amount, payment.due_on, payment.status) == (48_320, D(2026, 9, 15), "scheduled")
 
-    services.payment_mark_paid(actor=staff, payment=payment, paid_on=D(2026, 9, 15))
+    services.payment_mark_paid(actor=staff, origin=ORIGIN, payment=payment, paid_on=D(2026, 9, 15))
     claim.refresh_from_db()
     assert claim.state == "paid"
 
@@ -87,7 +98,7 @@ def test_pension_gets_quarterly_instalments_from_the_month_after_receipt(worker)
     assign(claim, staff)
     claim = _to_notified(claim, staff, grade="2級")
     _declared(claim, staff)
-    claim = services.payment_decide(actor=staff, claim=claim, decided_on=D(2026, 8, 20))
+    claim = services.payment_decide(actor=staff, origin=ORIGIN, claim=claim, decided_on=D(2026, 8, 20))
     rows = [(p.period_from, p.period_to, p.due_on, p.amount) for p in claim.payments.order_by("seq")]
     monthly = 4_138_800 // 12  # 344,900
     assert rows == [
@@ -98,8 +109,10 @@ def test_pension_gets_quarterly_instalments_from_the_month_after_receipt(worker)
     ]
     first = claim.payments.get(seq=1)
     with pytest.raises(ValidationError):
-        services.payment_mark_paid(actor=staff, payment=first, paid_on=D(2026, 8, 19))  # before the decision
-    services.payment_mark_paid(actor=staff, payment=first, paid_on=D(2026, 10, 15))
+        services.payment_mark_paid(
+            actor=staff, origin=ORIGIN, payment=first, paid_on=D(2026, 8, 19)
+        )  # before the decision
+    services.payment_mark_paid(actor=staff, origin=ORIGIN, payment=first, paid_on=D(2026, 10, 15))
     claim.refresh_from_db()
     assert claim.state == "paid"
     assert claim.payments.filter(status="paid").count() == 1
@@ -127,14 +140,14 @@ def test_out_of_order_steps_are_refused_and_recorded(worker, to_state, message):
     claim = ClaimFactory()
     assign(claim, staff)
     with pytest.raises(ValidationError) as exc:
-        services.claim_transition(actor=staff, claim=claim, to_state=to_state, on_date=D(2026, 5, 1))
+        services.claim_transition(actor=staff, origin=ORIGIN, claim=claim, to_state=to_state, on_date=D(2026, 5, 1))
     assert message in str(exc.value)
     claim.refresh_from_db()
     assert claim.state == "received"
     assert not claim.events.exclude(to_state="received").exists()
     denied = AuditRecord.objects.filter(event="denied", username=staff.username).latest("chain_seq")
     assert denied.outcome == "invalid"
-    assert message in denied.additional_data["messages"][0]
+    assert message in denied.additional_data["errors"]["to_state"][0]
 
     resp = client.post(f"/relief/{claim.pk}/transition/", {"to_state": to_state, "on_date": "2026-05-01"})
     assert resp.status_code == 400
@@ -147,10 +160,14 @@ def test_step_dated_before_the_previous_step_is_refused(worker):
     claim = ClaimFactory(received_on=D(2026, 4, 10))
     assign(claim, staff)
     with pytest.raises(ValidationError) as exc:
-        services.claim_transition(actor=staff, claim=claim, to_state="investigating", on_date=D(2026, 4, 9))
+        services.claim_transition(
+            actor=staff, origin=ORIGIN, claim=claim, to_state="investigating", on_date=D(2026, 4, 9)
+        )
     assert "前の手続の日(令和8年4月10日)より前です" in str(exc.value)
     with pytest.raises(ValidationError, match="未来の日付"):
-        services.claim_transition(actor=staff, claim=claim, to_state="investigating", on_date=D(2099, 1, 1))
+        services.claim_transition(
+            actor=staff, origin=ORIGIN, claim=claim, to_state="investigating", on_date=D(2099, 1, 1)
+        )
 
 
 @pytest.mark.django_db
@@ -161,15 +178,19 @@ def test_not_certified_claim_cannot_be_paid_and_gets_a_non_payment_letter(worker
     claim = _to_notified(claim, staff, result="not_certified")
     _declared(claim, staff)
     with pytest.raises(ValidationError, match="否認された申請は支給決定できません"):
-        services.payment_decide(actor=staff, claim=claim, decided_on=D(2026, 8, 20), amount=1000)
+        services.payment_decide(actor=staff, origin=ORIGIN, claim=claim, decided_on=D(2026, 8, 20), amount=1000)
     assert not Payment.objects.filter(claim=claim).exists()
-    claim = services.claim_transition(actor=staff, claim=claim, to_state="not_paid", on_date=D(2026, 8, 20))
+    claim = services.claim_transition(
+        actor=staff, origin=ORIGIN, claim=claim, to_state="not_paid", on_date=D(2026, 8, 20)
+    )
     letter = claim.letters.get(kind="non_payment")
     text = _pdf_text(letter)
     assert "不支給決定通知書" in text
     assert "支給しないことに決定しました" in text
     assert "審査請求" in text
-    claim = services.claim_transition(actor=staff, claim=claim, to_state="appealed", on_date=D(2026, 9, 1))
+    claim = services.claim_transition(
+        actor=staff, origin=ORIGIN, claim=claim, to_state="appealed", on_date=D(2026, 9, 1)
+    )
     assert claim.appealed_on == D(2026, 9, 1)
 
 
@@ -180,14 +201,14 @@ def test_payment_needs_an_account_and_a_rate_for_the_year(worker):
     assign(claim, staff)
     claim = _to_notified(claim, staff)
     with pytest.raises(ValidationError) as exc:
-        services.payment_decide(actor=staff, claim=claim, decided_on=D(2026, 8, 20))
+        services.payment_decide(actor=staff, origin=ORIGIN, claim=claim, decided_on=D(2026, 8, 20))
     text = str(exc.value)
     assert "振込口座" in text
     _declared(claim, staff)
     with pytest.raises(ValidationError, match=r"令和8年度.*葬祭料.*給付額が登録されていません"):
-        services.payment_decide(actor=staff, claim=claim, decided_on=D(2026, 8, 20))
+        services.payment_decide(actor=staff, origin=ORIGIN, claim=claim, decided_on=D(2026, 8, 20))
     rate("funeral", 215_000)
-    claim = services.payment_decide(actor=staff, claim=claim, decided_on=D(2026, 8, 20))
+    claim = services.payment_decide(actor=staff, origin=ORIGIN, claim=claim, decided_on=D(2026, 8, 20))
     assert claim.payments.get().amount == 215_000
 
 
@@ -207,7 +228,7 @@ def test_letters_are_pdfs_that_say_what_was_decided(worker):
     assert "障害児養育年金(2級)" in text
 
     _declared(claim, staff)
-    claim = services.payment_decide(actor=staff, claim=claim, decided_on=D(2026, 8, 20))
+    claim = services.payment_decide(actor=staff, origin=ORIGIN, claim=claim, decided_on=D(2026, 8, 20))
     payment_letter = claim.letters.get(kind="payment")
     text = _pdf_text(payment_letter)
     total = sum(p.amount for p in claim.payments.all())
@@ -259,14 +280,26 @@ def test_pension_received_in_march_still_gets_its_first_year(worker):
         received_on=D(2026, 3, 5),
     )
     assign(claim, staff)
-    claim = services.claim_transition(actor=staff, claim=claim, to_state="investigating", on_date=D(2026, 3, 10))
-    claim = services.claim_transition(actor=staff, claim=claim, to_state="forwarded", on_date=D(2026, 3, 12))
     claim = services.claim_transition(
-        actor=staff, claim=claim, to_state="result_received", on_date=D(2026, 3, 20), result="certified", grade="3級"
+        actor=staff, origin=ORIGIN, claim=claim, to_state="investigating", on_date=D(2026, 3, 10)
     )
-    claim = services.claim_transition(actor=staff, claim=claim, to_state="notified", on_date=D(2026, 3, 25))
+    claim = services.claim_transition(
+        actor=staff, origin=ORIGIN, claim=claim, to_state="forwarded", on_date=D(2026, 3, 12)
+    )
+    claim = services.claim_transition(
+        actor=staff,
+        origin=ORIGIN,
+        claim=claim,
+        to_state="result_received",
+        on_date=D(2026, 3, 20),
+        result="certified",
+        grade="3級",
+    )
+    claim = services.claim_transition(
+        actor=staff, origin=ORIGIN, claim=claim, to_state="notified", on_date=D(2026, 3, 25)
+    )
     _declared(claim, staff)
-    claim = services.payment_decide(actor=staff, claim=claim, decided_on=D(2026, 3, 30))
+    claim = services.payment_decide(actor=staff, origin=ORIGIN, claim=claim, decided_on=D(2026, 3, 30))
     payments = list(claim.payments.order_by("seq"))
     assert payments[0].period_from == D(2026, 4, 1)
     assert payments[-1].period_to == D(2027, 3, 31)
