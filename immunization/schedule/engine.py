@@ -30,6 +30,9 @@ from core.legal_age import (
 )
 from core.wareki import format_wareki
 
+# The module, not its names, and only at call time: immunization.doses reads the rule tables through this
+# package (.rules), so when doses is imported first it is still loading at this line.
+from .. import doses
 from .rules import DoseDef, Plan, RuleSet, Step, VaccineDef, Window, get_rules, in_force
 
 FAR = datetime.date(9999, 12, 31)
@@ -56,13 +59,7 @@ CONDITION_LABELS = {
     "hiv_1": "HIVによる免疫の機能の障害(身体障害者手帳1級相当)",
     "rubella_low_antibody": "風しん抗体検査で抗体価が不十分",
 }
-SEX_LABELS = {"1": "男性", "2": "女性"}
-# The register's codes (residents.Resident.Sex: "1" 男, "2" 女); M/F and 男/女 are accepted too.
-_SEX_CODES = {"1": "1", "2": "2", "M": "1", "F": "2", "男": "1", "女": "2"}
-
-
-def normalize_sex(sex: str) -> str:
-    return _SEX_CODES.get((sex or "").strip().upper(), "")
+SEX_LABELS = {"1": "男性", "2": "女性"}  # the register's codes, as doses.normalize_sex gives them
 
 
 @dataclass(frozen=True)
@@ -143,7 +140,7 @@ class _Person:
     ) -> _Person:
         kept = [h for h in history if not _earlier_pregnancy(rules, h, on)]
         ordered = sorted(kept, key=lambda h: (h.given_on is None, h.given_on or datetime.date.min, h.code))
-        p = cls(birth=birth, sex=normalize_sex(sex), conditions=conditions, history=ordered, judging=judging)
+        p = cls(birth=birth, sex=doses.normalize_sex(sex), conditions=conditions, history=ordered, judging=judging)
         for h in ordered:
             p.all_dates.setdefault(h.code, []).append(h.given_on)
             p.given.setdefault(h.code, h.given_on)

@@ -25,7 +25,7 @@ from django.utils import timezone
 from audit.models import Event
 from audit.services import Subject, access_record
 
-from .. import eligibility, punch
+from .. import doses, eligibility, punch
 from ..keyed import KEYED_FIELDS, Masters, check_values
 from ..models import PunchImport, PunchLine, Voucher
 
@@ -182,8 +182,9 @@ def _params(imp_id: int, lines: list[int] | None = None, **extra: Any) -> dict[s
     return {
         "imp": imp_id,
         "lines": lines,
-        "yearly": sorted(eligibility.yearly_codes()),
-        "repeatable": sorted(eligibility.repeatable_codes()),
+        # a second yearly dose in the same fiscal year conflicts, one in another does not
+        "yearly": sorted(doses.yearly_codes()),
+        "repeatable": sorted(doses.repeatable_codes()),
         **extra,
     }
 
