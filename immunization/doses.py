@@ -124,6 +124,11 @@ def yearly_codes() -> frozenset[str]:
     return frozenset(d.code for d in all_doses() if d.is_yearly)
 
 
+def repeatable_codes() -> frozenset[str]:
+    """Doses that may recur (once per pregnancy): only an exact duplicate of one is a problem."""
+    return frozenset(d.code for d in all_doses() if d.recurrence == "per_pregnancy")
+
+
 def codes_of_vaccine(vaccine: str) -> list[str]:
     """Dose codes of one vaccine code ("mr" -> ["mr_1", "mr_2"])."""
     rules = get_rules()

@@ -10,17 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from . import doses, schedule
-
-
-def yearly_codes() -> frozenset[str]:
-    """Doses given again every fiscal year: a second one in the same year conflicts, one in another does not."""
-    return doses.yearly_codes()
-
-
-def repeatable_codes() -> frozenset[str]:
-    """Doses that may recur (one per pregnancy): only an exact duplicate is a problem."""
-    return frozenset(d.code for d in doses.all_doses() if d.recurrence == "per_pregnancy")
+from . import schedule
 
 
 def past_dose(code: str, given_on: datetime.date | None) -> schedule.PastDose:
@@ -46,7 +36,5 @@ def problems_with_past(
     *, birth_date: datetime.date, sex: str, past: list[schedule.PastDose], code: str, given_on: datetime.date
 ) -> list[str]:
     """`dose_problems` for callers that built the `PastDose` list themselves (the punch import, in bulk)."""
-    found = schedule.check_dose(
-        birth_date=birth_date, sex=doses.normalize_sex(sex), history=past, code=code, given_on=given_on
-    )
+    found = schedule.check_dose(birth_date=birth_date, sex=sex, history=past, code=code, given_on=given_on)
     return [str(p) for p in found]

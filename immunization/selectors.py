@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Field, Q, QuerySet
 
 from residents.models import Resident
 
@@ -42,12 +42,19 @@ def missing_doses_sql(
     Immunization owns the table and its statuses; the caller embeds the expression and fills `params`.
     """
     meta = VaccinationRecord._meta
-    col = {name: meta.get_field(name).column for name in ("resident", "dose_code", "status", "vaccinated_on")}
+    col = {name: _column(name) for name in ("resident", "dose_code", "status", "vaccinated_on")}
     params["had_statuses"] = [str(s) for s in HAD_STATUSES]
     since = f"AND v.{col['vaccinated_on']} >= %({since_param})s" if since_param else ""
     return f"""ARRAY(SELECT d FROM unnest(%({doses_param})s::text[]) AS d WHERE NOT EXISTS (
         SELECT 1 FROM {meta.db_table} v WHERE v.{col["resident"]} = {resident_id_sql} AND v.{col["dose_code"]} = d
         AND v.{col["status"]} = ANY(%(had_statuses)s) {since}))"""  # noqa: S608 (names from the model's metadata)
+
+
+def _column(name: str) -> str:
+    field = VaccinationRecord._meta.get_field(name)
+    if not isinstance(field, Field):  # a reverse relation or generic key has no column of this table
+        raise TypeError(f"VaccinationRecord.{name} is not a column")
+    return field.column
 
 
 def past_doses(resident: Resident | int) -> list[Any]:

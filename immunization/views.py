@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import Event
 from audit.services import Subject, access_record, access_record_bulk
 from core.decorators import require_perm
+from core.origin import Origin
+from core.refusals import Outcome, record_refusal
 from residents.models import Resident
 
 from . import doses, selectors, services
@@ -40,14 +42,19 @@ def _errors(exc: ValidationError) -> dict[str, list[str]]:
     return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
-def _audit_invalid(request: HttpRequest, purpose: str, errors: dict[str, list[str]], **detail: object) -> None:
-    """A refused input is itself an access event: which fields were wrong (never the values typed)."""
-    access_record(
-        event=Event.CREATE,
-        request=request,
+def _record_invalid_input(
+    request: HttpRequest, action: str, purpose: str, errors: dict[str, list[str]], **detail: object
+) -> None:
+    """Refused input is recorded like every refusal: which fields were wrong, never the values typed (the
+    messages quote them, so they are not passed on)."""
+    record_refusal(
+        actor=request.user,
+        action=action,
+        outcome=Outcome.INVALID,
+        origin=Origin.of(request),
         purpose=purpose,
-        detail={"fields": sorted(errors), **detail},
-        outcome="invalid",
+        fields=sorted(errors),
+        **detail,
     )
 
 
@@ -66,7 +73,7 @@ def _batch(pk: int) -> EntryBatch:
 def entry_batches(request: HttpRequest) -> HttpResponse:
     form = BatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        batch = services.entry_batch_create(by=request.user, **form.cleaned_data)
+        batch = services.entry_batch_create(actor=request.user, origin=Origin.of(request), **form.cleaned_data)
         return redirect("immunization:entry_batch", pk=batch.pk)
     surveys = MoveInSurvey.objects.filter(status__in=["planned", "sent", "returned"]).select_related("resident")[:50]
     return render(
@@ -85,10 +92,11 @@ def entry_batch(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     status = 200
     if request.method == "POST" and form.is_valid():
+        origin = Origin.of(request)
         try:
             if second:
                 record, mismatches = services.record_second_key(
-                    batch=batch, by=request.user, values=form.values(), request=request
+                    batch=batch, actor=request.user, origin=origin, values=form.values()
                 )
                 if mismatches:
                     labels = "、".join(dict(KEYED_FIELDS)[m] for m in mismatches)
@@ -102,14 +110,22 @@ def entry_batch(request: HttpRequest, pk: int) -> HttpResponse:
                     administrative_measure=form.cleaned_data["administrative_measure"],
                     remarks=form.cleaned_data["remarks"],
                 )
-                record = services.record_key(batch=batch, by=request.user, values=form.values(), extras=extras)
+                record = services.record_key(
+                    batch=batch, actor=request.user, origin=origin, values=form.values(), extras=extras
+                )
                 messages.success(request, f"登録しました(記録番号 {record.pk}、照合待ち)。")
             url = f"{request.path}?pass=2" if second else request.path
             return redirect(url)
         except ValidationError as exc:
             errors = _errors(exc)
             status = 400
-            _audit_invalid(request, "接種記録の入力(入力エラーのため登録せず)", errors, batch=batch.pk)
+            _record_invalid_input(
+                request,
+                "record_second_key" if second else "record_key",
+                "接種記録の入力(入力エラーのため登録せず)",
+                errors,
+                batch=batch.pk,
+            )
     records = batch.records.select_related("resident", "keyed_by", "voucher").order_by("-id")[:200]
     return render(
         request,
@@ -164,11 +180,12 @@ def verify_record(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
+        origin = Origin.of(request)
         try:
             if action == "reject":
                 rf = RejectForm(request.POST)
                 reason = rf.data.get("reason", "")
-                services.record_reject(record=record, by=request.user, reason=reason)
+                services.record_reject(record=record, actor=request.user, origin=origin, reason=reason)
                 messages.success(request, f"記録番号 {record.pk} を取消しました。")
             elif action == "verify":
                 corrections = {
@@ -178,9 +195,9 @@ def verify_record(request: HttpRequest, pk: int) -> HttpResponse:
                 }
                 services.record_verify(
                     record=record,
-                    by=request.user,
+                    actor=request.user,
+                    origin=origin,
                     corrections=corrections or None,
-                    request=request,
                     acknowledge_problems=request.POST.get("acknowledge_problems") == "1",
                 )
                 messages.success(request, f"記録番号 {record.pk} を照合済みにしました。")
@@ -191,7 +208,13 @@ def verify_record(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors = _errors(exc)
             status = 400
-            _audit_invalid(request, "接種記録の照合(入力エラー)", errors, record=record.pk)
+            _record_invalid_input(
+                request,
+                "record_reject" if action == "reject" else "record_verify",
+                "接種記録の照合(入力エラー)",
+                errors,
+                record=record.pk,
+            )
     values = record_values(record)
     second = getattr(record, "second_keying", None) if hasattr(record, "second_keying") else None
     rows = [
@@ -234,7 +257,9 @@ def punch_imports(request: HttpRequest) -> HttpResponse:
                 status=400,
             )
         upload = form.cleaned_data["file"]
-        imp = services.punch_import(data=upload.read(), file_name=upload.name, by=request.user, request=request)
+        imp = services.punch_import(
+            data=upload.read(), file_name=upload.name, actor=request.user, origin=Origin.of(request)
+        )
         return redirect("immunization:punch_import", pk=imp.pk)
     return render(request, "immunization/punch_imports.html", {"form": form, "imports": selectors.punch_imports()[:30]})
 
@@ -277,11 +302,11 @@ def punch_line_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         done = services.punch_line_resolve(
             line=line,
-            by=request.user,
+            actor=request.user,
+            origin=Origin.of(request),
             action=form.cleaned_data["action"],
             reason=form.cleaned_data["reason"],
             corrections=corrections,
-            request=request,
         )
         if done.resolution == PunchLine.Resolution.OPEN:
             messages.warning(
@@ -308,10 +333,11 @@ def lot_search(request: HttpRequest) -> HttpResponse:
             maker_id = Manufacturer.objects.filter(code=code).values_list("id", flat=True).first() or -1
         qs = selectors.lot_search(lot_no=form.cleaned_data["lot_no"], manufacturer_id=maker_id)
         page = Paginator(qs, 100).get_page(request.GET.get("page"))
+        origin = Origin.of(request)
         access_record(
             event=Event.SEARCH,
             actor=request.user,
-            request=request,
+            origin=origin,
             purpose=form.cleaned_data["purpose"],
             detail={
                 "lot_no": form.cleaned_data["lot_no"],
@@ -325,6 +351,7 @@ def lot_search(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             subjects=[Subject(r.resident.atena_no, r.resident) for r in page.object_list],
             purpose=f"ロット番号検索: {form.cleaned_data['purpose']}",
+            origin=origin,
         )
     status = 400 if request.GET and not form.is_valid() else 200
     return render(request, "immunization/lot_search.html", {"form": form, "page": page}, status=status)
@@ -340,7 +367,7 @@ def movein(request: HttpRequest) -> HttpResponse:
     form = MoveInForm(request.GET or None, initial=initial)
     if request.method == "POST":
         resident = get_object_or_404(Resident, pk=request.POST.get("resident"))
-        services.survey_register(resident=resident, by=request.user, sent_on=today)
+        services.survey_register(resident=resident, actor=request.user, origin=Origin.of(request), sent_on=today)
         messages.success(request, f"{resident.name} さんの転入者調査を送付済みにしました。")
         return redirect(request.get_full_path())
     page = None
@@ -352,7 +379,7 @@ def movein(request: HttpRequest) -> HttpResponse:
         access_record(
             event=Event.SEARCH,
             actor=request.user,
-            request=request,
+            origin=Origin.of(request),
             purpose="転入者調査の対象者抽出",
             detail={k: str(v) for k, v in form.cleaned_data.items()} | {"hits": page.paginator.count},
         )
@@ -382,7 +409,8 @@ def survey_entry(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             batch = services.survey_record_history(
                 survey=survey,
-                by=request.user,
+                actor=request.user,
+                origin=Origin.of(request),
                 doses=doses,
                 returned_on=datetime.date.today(),  # noqa: DTZ011
             )
@@ -390,7 +418,13 @@ def survey_entry(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("immunization:entry_batch", pk=batch.pk)
         except ValidationError as exc:
             errors = _flat(exc)
-            _audit_invalid(request, "転入者調査票の入力(入力エラーのため登録せず)", _errors(exc), survey=survey.pk)
+            _record_invalid_input(
+                request,
+                "survey_record_history",
+                "転入者調査票の入力(入力エラーのため登録せず)",
+                _errors(exc),
+                survey=survey.pk,
+            )
     return render(
         request,
         "immunization/survey_entry.html",
@@ -414,7 +448,9 @@ def voucher_reissue(request: HttpRequest, pk: int) -> HttpResponse:
     """窓口での再発行 (lost or damaged voucher): the old number becomes void, a new one is issued."""
     voucher = get_object_or_404(Voucher.objects.select_related("resident"), pk=pk)
     try:
-        new = services.voucher_reissue(voucher=voucher, reason=request.POST.get("reason", ""), by=request.user)
+        new = services.voucher_reissue(
+            voucher=voucher, reason=request.POST.get("reason", ""), actor=request.user, origin=Origin.of(request)
+        )
         messages.success(request, f"接種券を再発行しました(新しい番号 {new.number}、旧番号 {voucher.number} は無効)。")
     except ValidationError as exc:
         messages.error(request, " ".join(_flat(exc)))

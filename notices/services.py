@@ -560,7 +560,7 @@ def issue_vouchers(*, batch: NoticeBatch, targets: list[NoticeTarget]) -> dict[t
         for t in targets
         for code in t.doses
     ]
-    voucher_issue_bulk(items=items, issued_on=batch.on, batch_ref=batch.batch_ref, by=batch.confirmed_by)
+    voucher_issue_bulk(items=items, issued_on=batch.on, batch_ref=batch.batch_ref, actor=batch.confirmed_by)
     rows = Voucher.objects.filter(batch_ref=batch.batch_ref, resident_id__in=ids).values_list(
         "resident_id", "dose_code", "number"
     )
@@ -785,11 +785,13 @@ def batch_run_inline(*, batch: NoticeBatch, user: Any) -> NoticeBatch:
 def voucher_reissue_print(*, user: Any, request: Any, voucher: Any, reason: str, dose_code: str | None = None) -> bytes:
     """Void the voucher and issue its successor (immunization keeps the link), and print the new voucher sheet
     for the counter. A DV-protected person's sheet carries no address; others get their mailing address."""
+    from core.origin import Origin
     from immunization.services import voucher_replace
     from residents.selectors import status_as_of
 
     with transaction.atomic():
-        new = voucher_replace(voucher=voucher, reason=reason, by=user, dose_code=dose_code)
+        origin = Origin.of(request)
+        new = voucher_replace(voucher=voucher, reason=reason, actor=user, origin=origin, dose_code=dose_code)
         resident = new.resident
         today = timezone.localdate()
         dv = status_as_of(resident, "dv", today)

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.legal_age import (
-    Offset,
     describe_offset,
     fiscal_year,
     fy_end,
@@ -31,6 +30,9 @@ from core.legal_age import (
 )
 from core.wareki import format_wareki
 
+# The module, not its names, and only at call time: immunization.doses reads the rule tables through this
+# package (.rules), so when doses is imported first it is still loading at this line.
+from .. import doses
 from .rules import DoseDef, Plan, RuleSet, Step, VaccineDef, Window, get_rules, in_force
 
 FAR = datetime.date(9999, 12, 31)
@@ -57,13 +59,7 @@ CONDITION_LABELS = {
     "hiv_1": "HIVによる免疫の機能の障害(身体障害者手帳1級相当)",
     "rubella_low_antibody": "風しん抗体検査で抗体価が不十分",
 }
-SEX_LABELS = {"1": "男性", "2": "女性"}
-# The register's codes (residents.Resident.Sex: "1" 男, "2" 女); M/F and 男/女 are accepted too.
-_SEX_CODES = {"1": "1", "2": "2", "M": "1", "F": "2", "男": "1", "女": "2"}
-
-
-def normalize_sex(sex: str) -> str:
-    return _SEX_CODES.get((sex or "").strip().upper(), "")
+SEX_LABELS = {"1": "男性", "2": "女性"}  # the register's codes, as doses.normalize_sex gives them
 
 
 @dataclass(frozen=True)
@@ -144,7 +140,7 @@ class _Person:
     ) -> _Person:
         kept = [h for h in history if not _earlier_pregnancy(rules, h, on)]
         ordered = sorted(kept, key=lambda h: (h.given_on is None, h.given_on or datetime.date.min, h.code))
-        p = cls(birth=birth, sex=normalize_sex(sex), conditions=conditions, history=ordered, judging=judging)
+        p = cls(birth=birth, sex=doses.normalize_sex(sex), conditions=conditions, history=ordered, judging=judging)
         for h in ordered:
             p.all_dates.setdefault(h.code, []).append(h.given_on)
             p.given.setdefault(h.code, h.given_on)
@@ -741,145 +737,12 @@ def check_dose(
     return problems
 
 
-# ---------------------------------------------------------------- lookups
-
-
-# ---------------------------------------------------------------- cohorts
-
-
-def _birth_range(
-    on: datetime.date, start_of: callable, end_of: callable, lo: datetime.date, hi: datetime.date
-) -> tuple[datetime.date, datetime.date] | None:
-    """Births b in [lo, hi] with start_of(b) <= on <= end_of(b); both functions non-decreasing in b."""
-
-    def first_true(pred) -> datetime.date | None:  # smallest b with pred(b), pred monotone False..True
-        a, b = lo.toordinal(), hi.toordinal()
-        if not pred(hi):
-            return None
-        while a < b:
-            mid = (a + b) // 2
-            if pred(datetime.date.fromordinal(mid)):
-                b = mid
-            else:
-                a = mid + 1
-        return datetime.date.fromordinal(a)
-
-    b_min = first_true(lambda b: end_of(b) >= on)
-    after = first_true(lambda b: start_of(b) > on)
-    b_max = (after - ONE_DAY) if after else hi
-    if b_min is None or b_min > b_max:
-        return None
-    return b_min, b_max
-
-
-def _window_cohort(w_: Window, on: datetime.date, *, season: bool = True) -> tuple[datetime.date, datetime.date] | None:
-    if not in_force(w_.valid_from, w_.valid_to, on) or w_.kind == "pregnancy":
-        return None
-    if season and w_.season_from and w_.season_to:
-        fy = fiscal_year(on)
-        if not month_day(fy, w_.season_from) <= on <= month_day(fy, w_.season_to):
-            return None
-    lo = max(w_.birth_from or datetime.date(on.year - 125, 1, 1), datetime.date(on.year - 125, 1, 1))
-    hi = min(w_.birth_to or on, on)
-    if lo > hi:
-        return None
-    if w_.kind == "fy_end_age" and (len(w_.fy_ages) > 1 or w_.fy_ages_open_from is not None):
-        return None  # several cohorts: see cohort_windows
-
-    def bounds(b: datetime.date) -> tuple[datetime.date, datetime.date]:
-        # the window's own span for birth b, before cutting to the dates it is in force
-        probe = Window(**{**w_.__dict__, "birth_from": None, "birth_to": None, "valid_from": None, "valid_to": None})
-        spans = window_spans(b, probe)
-        return spans[0] if spans else (FAR, datetime.date.min)
-
-    return _birth_range(on, lambda b: bounds(b)[0], lambda b: bounds(b)[1], lo, hi)
-
-
-def cohort_window(code: str, on: datetime.date) -> tuple[datetime.date, datetime.date] | None:
-    """The birth-date range whose members are within dose `code`'s regular legal window on `on` (no special
-    cohort, no condition such as 障害1級相当); None when nobody is. For SQL extraction of targets."""
-    dose = get_rules().doses[code]
-    found = [
-        r
-        for w_ in dose.windows
-        if not w_.is_special and not w_.condition and not (w_.started_from or w_.started_to)
-        if (r := _window_cohort(w_, on)) is not None
-    ]
-    if not found:
-        return None
-    return min(r[0] for r in found), max(r[1] for r in found)
-
-
-def cohort_windows(code: str, on: datetime.date) -> list[tuple[str, datetime.date, datetime.date, str]]:
-    """Every birth range within a legal window of `code` on `on`, special cohorts included:
-    (label, birth_from, birth_to, condition)."""
-    dose = get_rules().doses[code]
-    out = []
-    for w_ in dose.windows:
-        if w_.kind == "fy_end_age" and in_force(w_.valid_from, w_.valid_to, on):
-            fy = fiscal_year(on)
-            ages = list(w_.fy_ages)
-            for age in ages:
-                # reaching `age` within fiscal year fy: born fy-age+… (the day after 1 April, age years before)
-                lo = datetime.date(fy - age, 4, 2)
-                hi = datetime.date(fy - age + 1, 4, 1)
-                lo, hi = max(lo, w_.birth_from or lo), min(hi, w_.birth_to or hi)
-                if lo <= hi:
-                    out.append((f"{w_.label}({age}歳)", lo, hi, w_.condition))
-            if w_.fy_ages_open_from is not None:
-                hi = datetime.date(fy - w_.fy_ages_open_from + 1, 4, 1)
-                label = f"{w_.label}({w_.fy_ages_open_from}歳以上)"
-                out.append((label, datetime.date(fy - 125, 1, 1), hi, w_.condition))
-            continue
-        r = _window_cohort(w_, on)
-        if r is not None:
-            out.append((w_.label, r[0], r[1], w_.condition))
-    return out
-
-
-def standard_window(code: str, on: datetime.date) -> tuple[datetime.date, datetime.date] | None:
-    """The birth-date range whose members are within dose `code`'s standard period (標準的な接種期間) on `on`.
-
-    Only for doses whose standard period follows from the birth date (age, fiscal year, season or the legal
-    window itself); a standard period counted from a previous dose depends on each history, so it is None."""
-    rules = get_rules()
-    vaccine = rules.vaccine_of_dose(code)
-    plans = [p for p in vaccine.plans if in_force(p.valid_from, p.valid_to, on) and p.step_for(code)]
-    if not plans:
-        return None
-    step = plans[0].step_for(code)
-    assert step is not None
-    legal = cohort_window(code, on)
-    if step.std_kind in ("legal", "season"):
-        if step.std_kind == "season":
-            fy = fiscal_year(on)
-            if not month_day(fy, step.std_from) <= on <= month_day(fy, step.std_to):
-                return None
-        return legal
-    if step.std_kind == "after_prev" or legal is None:
-        return None
-    if step.std_kind == "age":
-        start_of = lambda b: reach_date(b, step.std_from)  # noqa: E731
-        end_of = lambda b: reach_date(b, step.std_to)  # noqa: E731
-    else:  # fy_reach
-        start_of = lambda b: fy_start(fy_in_which_reaches(b, parse_offset(step.std_from).years))  # noqa: E731
-        end_of = lambda b: fy_end(fy_in_which_reaches(b, parse_offset(step.std_to).years))  # noqa: E731
-    std = _birth_range(on, start_of, end_of, datetime.date(on.year - 125, 1, 1), on)
-    if std is None:
-        return None
-    lo, hi = max(std[0], legal[0]), min(std[1], legal[1])
-    return (lo, hi) if lo <= hi else None
-
-
 __all__ = [
     "STATUSES",
     "STATUS_LABELS",
     "DoseForecast",
-    "Offset",
     "PastDose",
     "check_dose",
-    "cohort_window",
-    "cohort_windows",
     "forecast",
-    "standard_window",
+    "window_spans",
 ]

@@ -1,25 +1,27 @@
 from __future__ import annotations
 
 import datetime
+from itertools import groupby
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from core.forms import JapaneseDateField
 
+from .. import doses
 from .engine import CONDITION_LABELS, PastDose
-from .rules import get_rules
 
 HISTORY_ROWS = 8
 MAX_HISTORY_ROWS = 60
 
 
 def dose_choices() -> list[tuple[str, list[tuple[str, str]]] | tuple[str, str]]:
-    rules = get_rules()
+    """The doses grouped by vaccine, in the schedule's order (immunization.doses)."""
     groups: list = [("", "― 接種区分 ―")]
-    for v in rules.vaccines.values():
+    for _vaccine, items in groupby(doses.all_doses(), key=lambda d: d.vaccine):
+        listed = list(items)
         # the vaccine's name first, so that typing "MR" or "BCG" on the select jumps to it
-        groups.append((v.name, [(c, f"{v.name} {rules.doses[c].label}") for c in v.doses]))
+        groups.append((listed[0].vaccine_name, [(d.code, d.label) for d in listed]))
     return groups
 
 

@@ -19,13 +19,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.models import Event
 from audit.services import Subject, access_record
+from core.origin import Origin
+from core.refusals import Outcome, record_refusal
 
-from .. import eligibility, punch
+from .. import doses, eligibility, punch
 from ..keyed import KEYED_FIELDS, Masters, check_values
 from ..models import PunchImport, PunchLine, Voucher
 
@@ -159,7 +160,7 @@ SELECT p.resident_id, p.dose_code, p.vaccinated_on, false, p.dose_volume_ml, m.i
     'voucher',
     CASE WHEN v.resident_id = p.resident_id AND v.dose_code = p.dose_code AND v.status <> 'voided'
          THEN p.voucher_id END,
-    p.id, 'verified', %(now)s, %(by)s,
+    p.id, 'verified', %(now)s, %(actor)s,
     %(now)s, '', CASE WHEN %(flag)s THEN jsonb_build_array(p.detail) ELSE '[]'::jsonb END, %(checked)s
 FROM immunization_punchline p
 JOIN immunization_institution i ON i.code = p.institution_code
@@ -182,8 +183,9 @@ def _params(imp_id: int, lines: list[int] | None = None, **extra: Any) -> dict[s
     return {
         "imp": imp_id,
         "lines": lines,
-        "yearly": sorted(eligibility.yearly_codes()),
-        "repeatable": sorted(eligibility.repeatable_codes()),
+        # a second yearly dose in the same fiscal year conflicts, one in another does not
+        "yearly": sorted(doses.yearly_codes()),
+        "repeatable": sorted(doses.repeatable_codes()),
         **extra,
     }
 
@@ -297,7 +299,7 @@ def _classify_eligibility(cur: Any, imp_id: int, lines: list[int] | None) -> Non
 
 
 def _create_records(
-    cur: Any, imp_id: int, line_ids: list[int] | None, *, by_id: int, flag: bool, remarks: str = ""
+    cur: Any, imp_id: int, line_ids: list[int] | None, *, actor_id: int, flag: bool, remarks: str = ""
 ) -> int:
     """Verified records for the given lines, or (line_ids None) for every line classified new.
 
@@ -308,7 +310,7 @@ def _create_records(
     params = _params(
         imp_id,
         line_ids,
-        by=by_id,
+        actor=actor_id,
         now=now,
         today=timezone.localdate(),
         flag=flag,
@@ -338,30 +340,32 @@ def import_counts(imp_id: int) -> dict[str, int]:
     return counts
 
 
-def punch_import(*, data: bytes, file_name: str, by: Any, request: HttpRequest | None = None) -> PunchImport:
+def punch_import(*, data: bytes, file_name: str, actor: Any, origin: Origin) -> PunchImport:
     """Validate, store and reconcile one punch file. A refused file is kept as a 'rejected' attempt with its
-    line-numbered errors (and audited); nothing of its content is stored."""
+    line-numbered errors (and the refusal recorded); nothing of its content is stored."""
     started = time.perf_counter()
     digest = hashlib.sha256(data).hexdigest()
     name = (file_name or "punch.csv")[:200]
     already = PunchImport.objects.filter(sha256=digest).exclude(status=PunchImport.Status.REJECTED).first()
     if already is not None:
-        return _refuse(
+        return _reject_file(
             name,
             digest,
             data,
-            by,
-            request,
             [f"同じファイルは既に取り込まれています(取込番号 {already.pk}、{already.uploaded_at:%Y-%m-%d %H:%M})。"],
-            started,
-            0,
+            started=started,
+            lines=0,
+            actor=actor,
+            origin=origin,
         )
     parsed = punch.parse(data, masters=Masters.load(), today=timezone.localdate())
     if not parsed.ok:
         errors = parsed.errors
         if parsed.total_errors > len(errors):
             errors = [*errors, f"ほか {parsed.total_errors - len(errors):,} 件のエラーがあります。"]
-        return _refuse(name, digest, data, by, request, errors, started, len(parsed.lines))
+        return _reject_file(
+            name, digest, data, errors, started=started, lines=len(parsed.lines), actor=actor, origin=origin
+        )
 
     # resolve the numbers in one query each, so the COPY writes finished rows (no UPDATE pass over 30,000)
     vouchers = dict(
@@ -374,7 +378,7 @@ def punch_import(*, data: bytes, file_name: str, by: Any, request: HttpRequest |
             size=len(data),
             status=PunchImport.Status.RECONCILED,
             line_count=len(parsed.lines),
-            uploaded_by=by,
+            uploaded_by=actor,
         )
         with connection.cursor() as cur:
             resident_ids = parsed.resident_ids
@@ -421,7 +425,7 @@ def punch_import(*, data: bytes, file_name: str, by: Any, request: HttpRequest |
             judging = _Judging(candidates, _history(cur, sorted({c[1] for c in candidates})))
             cur.execute("ANALYZE immunization_punchline")  # fresh statistics for the joins below
             _classify(cur, imp.pk, resolved=True, judged=judging)
-            _create_records(cur, imp.pk, None, by_id=by.pk, flag=False)
+            _create_records(cur, imp.pk, None, actor_id=actor.pk, flag=False)
         imp.counts = import_counts(imp.pk)
         if imp.counts["open"] == 0:
             imp.status = PunchImport.Status.CLOSED
@@ -429,8 +433,8 @@ def punch_import(*, data: bytes, file_name: str, by: Any, request: HttpRequest |
         imp.save(update_fields=["counts", "status", "duration_ms"])
         access_record(
             event=Event.IMPORT,
-            actor=by,
-            request=request,
+            actor=actor,
+            origin=origin,
             subject=Subject("", imp),
             purpose="返戻接種券パンチデータの取込・突合",
             detail={"import": imp.pk, "file": name, "sha256": digest, "lines": imp.line_count, "counts": imp.counts},
@@ -438,16 +442,18 @@ def punch_import(*, data: bytes, file_name: str, by: Any, request: HttpRequest |
     return imp
 
 
-def _refuse(
+def _reject_file(
     name: str,
     digest: str,
     data: bytes,
-    by: Any,
-    request: HttpRequest | None,
     errors: list[str],
+    *,
     started: float,
     lines: int,
+    actor: Any,
+    origin: Origin,
 ) -> PunchImport:
+    """Keep the refused attempt (its errors, none of its content) and record the refusal."""
     imp = PunchImport.objects.create(
         file_name=name,
         sha256=digest,
@@ -455,17 +461,19 @@ def _refuse(
         status=PunchImport.Status.REJECTED,
         line_count=lines,
         errors=errors,
-        uploaded_by=by,
+        uploaded_by=actor,
         duration_ms=int((time.perf_counter() - started) * 1000),
     )
-    access_record(
-        event=Event.IMPORT,
-        actor=by,
-        request=request,
-        subject=Subject("", imp),
+    detail: dict[str, Any] = {"import": imp.pk, "file": name, "sha256": digest}
+    record_refusal(
+        actor=actor,
+        action="punch_import",
+        outcome=Outcome.INVALID,
+        origin=origin,
+        obj=imp,
         purpose="返戻接種券パンチデータの取込(エラーのため取込不可)",
-        detail={"import": imp.pk, "file": name, "sha256": digest, "errors": errors[:20]},
-        outcome="rejected",
+        errors=errors[:20],
+        **detail,
     )
     return imp
 
@@ -482,11 +490,11 @@ ACCEPTABLE = {
 def punch_line_resolve(
     *,
     line: PunchLine,
-    by: Any,
+    actor: Any,
+    origin: Origin,
     action: str,
     reason: str,
     corrections: dict[str, str] | None = None,
-    request: HttpRequest | None = None,
 ) -> PunchLine:
     """Work one exception: accept (store the dose as the file says, flagged with why it was an exception;
     for a conflict the file's version replaces the record held), correct (fix fields and reconcile the line
@@ -516,7 +524,9 @@ def punch_line_resolve(
                             current.existing_record_id,
                         ],
                     )
-                _create_records(cur, imp_id, [current.pk], by_id=by.pk, flag=True, remarks=f"突合例外を採用: {reason}")
+                _create_records(
+                    cur, imp_id, [current.pk], actor_id=actor.pk, flag=True, remarks=f"突合例外を採用: {reason}"
+                )
                 current.resolution = PunchLine.Resolution.ACCEPTED
             elif action == "correct":
                 _correct(current, corrections or {})
@@ -528,13 +538,15 @@ def punch_line_resolve(
                 _classify(cur, imp_id, [current.pk])
                 current.refresh_from_db()
                 if current.category == PunchLine.Category.NEW:
-                    _create_records(cur, imp_id, [current.pk], by_id=by.pk, flag=False, remarks=f"訂正: {reason}")
+                    _create_records(
+                        cur, imp_id, [current.pk], actor_id=actor.pk, flag=False, remarks=f"訂正: {reason}"
+                    )
                     current.resolution = PunchLine.Resolution.CORRECTED
                 else:
                     current.resolution = PunchLine.Resolution.OPEN
             else:
                 raise ValidationError("処理の種類が正しくありません。")
-        current.resolved_by = by if current.resolution != PunchLine.Resolution.OPEN else None
+        current.resolved_by = actor if current.resolution != PunchLine.Resolution.OPEN else None
         current.resolved_at = timezone.now() if current.resolved_by else None
         current.resolution_reason = reason[:300]
         current.save(update_fields=["resolution", "resolved_by", "resolved_at", "resolution_reason"])
@@ -544,8 +556,8 @@ def punch_line_resolve(
         imp.save(update_fields=["counts", "status"])
         access_record(
             event=Event.UPDATE,
-            actor=by,
-            request=request,
+            actor=actor,
+            origin=origin,
             subject=Subject(current.atena_no, current),
             purpose="突合例外の処理",
             detail={"import": imp_id, "line": current.line_no, "action": action, "reason": reason[:200]},
@@ -569,6 +581,9 @@ def _correct(line: PunchLine, corrections: dict[str, str]) -> None:
     checked = check_values(raw, masters=Masters.load(), today=timezone.localdate(), strict_dates=True)
     if checked.errors:
         raise ValidationError(checked.errors)
+    # strict (not relaxed) checking without errors: the date and the volume were both read
+    assert checked.vaccinated_on is not None
+    assert checked.dose_volume_ml is not None
     line.voucher_no = checked.voucher_no
     line.atena_no = checked.atena_no
     line.dose_code = checked.dose_code

@@ -13,11 +13,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
-from audit.models import Event
-from audit.services import Subject, access_record
+from core.origin import Origin
+from core.refusals import Outcome, record_refusal
 from residents.models import Resident
 
 from .. import eligibility, selectors
@@ -44,14 +43,14 @@ class Extras:
 
 
 def entry_batch_create(
-    *, label: str, by: Any, mode: str = EntryBatch.Mode.VERIFY, source: str = RecordSource.VOUCHER
+    *, label: str, actor: Any, origin: Origin, mode: str = EntryBatch.Mode.VERIFY, source: str = RecordSource.VOUCHER
 ) -> EntryBatch:
     label = (label or "").strip()
     if not label:
         raise ValidationError({"label": "バッチ名を入力してください(例: 2026年4月返戻分 1箱目)。"})
     if mode not in EntryBatch.Mode.values or source not in RecordSource.values:
         raise ValidationError("確認方式または入力元が正しくありません。")
-    return EntryBatch.objects.create(label=label[:100], mode=mode, source=source, created_by=by)
+    return EntryBatch.objects.create(label=label[:100], mode=mode, source=source, created_by=actor)
 
 
 def _resolve(checked: Checked, *, source: str) -> tuple[Resident | None, Voucher | None]:
@@ -136,7 +135,8 @@ def _flag(record: VaccinationRecord) -> None:
 def record_key(
     *,
     batch: EntryBatch,
-    by: Any,
+    actor: Any,
+    origin: Origin,
     values: dict[str, Any],
     extras: Extras | None = None,
     survey: MoveInSurvey | None = None,
@@ -154,7 +154,7 @@ def record_key(
         resident=resident,
         source=batch.source,
         entry_batch=batch,
-        keyed_by=by,
+        keyed_by=actor,
         survey=survey,
         status=VaccinationRecord.Status.PENDING,
     )
@@ -168,23 +168,26 @@ def record_key(
     return record
 
 
-def _refuse_own(record: VaccinationRecord, by: Any, *, what: str, request: HttpRequest | None) -> None:
-    if record.keyed_by_id is not None and record.keyed_by_id == getattr(by, "pk", None):
-        access_record(
-            event=Event.DENIED,
-            actor=by,
-            request=request,
-            subject=Subject(record.resident.atena_no, record),
+def _forbid_own_entry(record: VaccinationRecord, actor: Any, *, action: str, what: str, origin: Origin) -> None:
+    """Four eyes: the keyer may not be the one who confirms the entry (recorded, then refused)."""
+    if record.keyed_by_id is not None and record.keyed_by_id == getattr(actor, "pk", None):
+        record_refusal(
+            actor=actor,
+            action=action,
+            outcome=Outcome.DENIED,
+            origin=origin,
+            subject_atena=record.resident.atena_no,
+            obj=record,
             purpose=f"自分が入力した記録の{what}",
-            detail={"record": record.pk, "rule": "四つの目(入力者と照合者は別人)"},
-            outcome="denied",
+            record=record.pk,
+            rule="四つの目(入力者と照合者は別人)",
         )
         raise FourEyesViolation(f"自分が入力した記録は{what}できません。別の職員が原票と照合してください。")
 
 
-def _mark_verified(record: VaccinationRecord, by: Any) -> None:
+def _mark_verified(record: VaccinationRecord, actor: Any) -> None:
     record.status = VaccinationRecord.Status.VERIFIED
-    record.verified_by = by
+    record.verified_by = actor
     record.verified_at = timezone.now()
     _flag(record)
     record.save()
@@ -197,10 +200,10 @@ def _mark_verified(record: VaccinationRecord, by: Any) -> None:
 def record_verify(
     *,
     record: VaccinationRecord,
-    by: Any,
+    actor: Any,
+    origin: Origin,
     corrections: dict[str, Any] | None = None,
     extras: Extras | None = None,
-    request: HttpRequest | None = None,
     acknowledge_problems: bool = False,
 ) -> VaccinationRecord:
     """Confirm a pending record against the original, correcting fields if the keying was wrong.
@@ -208,7 +211,7 @@ def record_verify(
     A dose the rules find wrong (age, interval) is verified only when the verifier says they saw the
     problems; it stays flagged on the record either way.
     """
-    _refuse_own(record, by, what="照合", request=request)
+    _forbid_own_entry(record, actor, action="record_verify", what="照合", origin=origin)
     with transaction.atomic():
         current = VaccinationRecord.objects.select_for_update().select_related("resident").get(pk=record.pk)
         if current.status != VaccinationRecord.Status.PENDING:
@@ -233,7 +236,7 @@ def record_verify(
                     "原票と照らして確認した場合は「問題を確認した」にチェックしてください。"
                 }
             )
-        _mark_verified(current, by)
+        _mark_verified(current, actor)
     return current
 
 
@@ -244,7 +247,7 @@ def _apply_extras_only(record: VaccinationRecord, extras: Extras) -> None:
     record.remarks = extras.remarks[:300]
 
 
-def record_reject(*, record: VaccinationRecord, by: Any, reason: str) -> VaccinationRecord:
+def record_reject(*, record: VaccinationRecord, actor: Any, origin: Origin, reason: str) -> VaccinationRecord:
     """Cancel a keyed record (wrong voucher, keyed twice …); it stays visible as 取消 with the reason."""
     if not (reason or "").strip():
         raise ValidationError({"reason": "取消の理由を入力してください。"})
@@ -259,7 +262,7 @@ def record_reject(*, record: VaccinationRecord, by: Any, reason: str) -> Vaccina
 
 
 def record_second_key(
-    *, batch: EntryBatch, by: Any, values: dict[str, Any], request: HttpRequest | None = None
+    *, batch: EntryBatch, actor: Any, origin: Origin, values: dict[str, Any]
 ) -> tuple[VaccinationRecord, list[str]]:
     """Double-entry mode: key the same original again, independently. Matching on every field verifies the
     record (the second keyer is the second pair of eyes); otherwise the mismatches wait for a verifier."""
@@ -271,17 +274,17 @@ def record_second_key(
         raise ValidationError(
             {"voucher_no": "この原票の1回目の入力が見つかりません。1回目の入力を先に行ってください。"}
         )
-    _refuse_own(first, by, what="二重入力", request=request)
+    _forbid_own_entry(first, actor, action="record_second_key", what="二重入力", origin=origin)
     if hasattr(first, "second_keying"):
         raise ValidationError("この原票は既に2回目の入力が済んでいます。")
     theirs = record_values(first)
     mine = canonical(checked) if not checked.errors else {k: checked.raw.get(k, "") for k, _ in KEYED_FIELDS}
     mismatches = [name for name, _ in KEYED_FIELDS if theirs.get(name, "") != mine.get(name, "")]
     with transaction.atomic():
-        SecondKeying.objects.create(record=first, keyed_by=by, values=mine, mismatches=mismatches)
+        SecondKeying.objects.create(record=first, keyed_by=actor, values=mine, mismatches=mismatches)
         if not mismatches:
             current = VaccinationRecord.objects.select_for_update().select_related("resident").get(pk=first.pk)
-            _mark_verified(current, by)
+            _mark_verified(current, actor)
             first = current
     return first, mismatches
 
@@ -296,14 +299,19 @@ def _first_keying(batch: EntryBatch, checked: Checked) -> VaccinationRecord | No
 
 
 def survey_register(
-    *, resident: Resident, by: Any, moved_in_on: datetime.date | None = None, sent_on: datetime.date | None = None
+    *,
+    resident: Resident,
+    actor: Any,
+    origin: Origin,
+    moved_in_on: datetime.date | None = None,
+    sent_on: datetime.date | None = None,
 ) -> MoveInSurvey:
     """Open (or return) the move-in survey for a resident's latest move-in."""
     moved_in_on = moved_in_on or resident.became_resident_on
     if moved_in_on is None:
         raise ValidationError("転入日が登録されていない住民です。")
     survey, _created = MoveInSurvey.objects.get_or_create(
-        resident=resident, moved_in_on=moved_in_on, defaults={"created_by": by}
+        resident=resident, moved_in_on=moved_in_on, defaults={"created_by": actor}
     )
     if sent_on and survey.sent_on is None:
         survey.sent_on = sent_on
@@ -315,7 +323,8 @@ def survey_register(
 def survey_record_history(
     *,
     survey: MoveInSurvey,
-    by: Any,
+    actor: Any,
+    origin: Origin,
     doses: list[dict[str, Any]],
     returned_on: datetime.date,
     other_city: bool = True,
@@ -345,14 +354,14 @@ def survey_record_history(
         batch = EntryBatch.objects.create(
             label=f"転入者調査 {resident.atena_no} ({returned_on:%Y-%m-%d}回答)",
             source=RecordSource.SURVEY,
-            created_by=by,
+            created_by=actor,
         )
         for checked, dose in zip(checked_rows, doses, strict=True):
             record = VaccinationRecord(
                 resident=resident,
                 source=RecordSource.SURVEY,
                 entry_batch=batch,
-                keyed_by=by,
+                keyed_by=actor,
                 survey=survey,
                 status=VaccinationRecord.Status.PENDING,
             )

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.origin import Origin
+
 from ..models import Voucher
 from ..vouchers import voucher_number_make
 
@@ -44,9 +46,12 @@ def voucher_issue(
     issued_on: datetime.date,
     batch_ref: str,
     copayment_class: str | None = None,
-    by: Any = None,
+    actor: Any = None,
+    origin: Origin | None = None,
 ) -> Voucher:
-    """Issue one voucher; issuing again for the same batch, resident and dose returns the first one."""
+    """Issue one voucher; issuing again for the same batch, resident and dose returns the first one.
+
+    Issuing is batch work (notice runs, the demo city): `actor` and `origin` may be absent."""
     with transaction.atomic():
         existing = Voucher.objects.filter(batch_ref=batch_ref, resident=resident, dose_code=dose_code).first()
         if existing is not None:
@@ -58,7 +63,7 @@ def voucher_issue(
             issued_on=issued_on,
             batch_ref=batch_ref,
             copayment_class=copayment_class,
-            created_by=by,
+            created_by=actor,
         )
 
 
@@ -67,7 +72,8 @@ def voucher_issue_bulk(
     items: Iterable[VoucherItem | tuple[int, str] | tuple[int, str, str | None]],
     issued_on: datetime.date,
     batch_ref: str,
-    by: Any = None,
+    actor: Any = None,
+    origin: Origin | None = None,
 ) -> int:
     """Issue vouchers for many (resident_id, dose_code[, copayment_class]) at once; returns how many were new.
 
@@ -79,7 +85,7 @@ def voucher_issue_bulk(
         return 0
     serials = _serials(len(rows))
     now = timezone.now()
-    by_id = getattr(by, "pk", None)
+    actor_id = getattr(actor, "pk", None)
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
             "CREATE TEMP TABLE IF NOT EXISTS _voucher_in (number varchar(10), resident_id bigint,"
@@ -100,7 +106,7 @@ def voucher_issue_bulk(
             ORDER BY resident_id, dose_code, number
             ON CONFLICT (batch_ref, resident_id, dose_code) DO NOTHING
             """,
-            [issued_on, batch_ref, by_id, now],
+            [issued_on, batch_ref, actor_id, now],
         )
         created = cur.rowcount
         cur.execute("TRUNCATE _voucher_in")
@@ -123,16 +129,17 @@ def _locked_issued(voucher: Voucher) -> Voucher:
     return current
 
 
-def voucher_reissue(*, voucher: Voucher, reason: str, by: Any) -> Voucher:
+def voucher_reissue(*, voucher: Voucher, reason: str, actor: Any, origin: Origin) -> Voucher:
     """Lost or damaged voucher (紛失・破損による再発行): void it and issue the same content under a new number."""
-    return voucher_replace(voucher=voucher, reason=reason, by=by)
+    return voucher_replace(voucher=voucher, reason=reason, actor=actor, origin=origin)
 
 
 def voucher_replace(
     *,
     voucher: Voucher,
     reason: str,
-    by: Any,
+    actor: Any,
+    origin: Origin,
     dose_code: str | None = None,
     copayment_class: str | None = "__keep__",
     issued_on: datetime.date | None = None,
@@ -155,11 +162,12 @@ def voucher_replace(
             batch_ref=f"reissue:{old.number}",
             copayment_class=old.copayment_class if copayment_class == "__keep__" else copayment_class,
             replaces=old,
-            created_by=by,
+            created_by=actor,
         )
 
 
-def voucher_void(*, voucher: Voucher, reason: str, by: Any) -> Voucher:
+def voucher_void(*, voucher: Voucher, reason: str, actor: Any, origin: Origin) -> Voucher:
+    """Void a voucher without issuing a successor."""
     if not (reason or "").strip():
         raise ValidationError("無効にする理由を入力してください。")
     with transaction.atomic():

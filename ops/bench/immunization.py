@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Staff
 from core.legal_age import fiscal_year
+from core.origin import Origin
 from immunization import punch
 from immunization.models import PunchImport, Voucher
 from immunization.services import VoucherItem, punch_import, voucher_issue_bulk
@@ -36,7 +37,7 @@ def run(*, scale: int, stdout: Any) -> dict[str, float]:
     rows, voucher_batch = _build_rows(rng, today, batch_ref)
     data = punch.render(rows)
     started = time.perf_counter()
-    imp = punch_import(data=data, file_name=f"bench_{len(rows)}.csv", by=importer)
+    imp = punch_import(data=data, file_name=f"bench_{len(rows)}.csv", actor=importer, origin=Origin.command())
     seconds = time.perf_counter() - started
     if imp.status == PunchImport.Status.REJECTED:
         raise RuntimeError(f"bench file refused: {imp.errors[:5]}")

@@ -4,9 +4,12 @@ from dataclasses import dataclass
 import pytest
 
 from accounts import roles
+from core.origin import Origin
 from immunization.models import Doctor, Institution, Manufacturer, VaccineLot
 from tests.factories.accounts import StaffFactory
 from tests.factories.residents import ResidentFactory
+
+ORIGIN = Origin(ip="127.0.0.1")  # where the services' callers in these tests act from (the test client's)
 
 
 @dataclass

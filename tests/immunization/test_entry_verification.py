@@ -21,7 +21,7 @@ from immunization.services import (
 from tests.factories.accounts import StaffFactory
 from tests.factories.residents import ResidentFactory
 
-from .conftest import keyed
+from .conftest import ORIGIN, keyed
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +32,14 @@ def voucher(child):
 
 
 def test_keyed_record_is_pending_and_does_not_count_until_verified(masters, voucher, keyer, verifier):
-    batch = entry_batch_create(label="4月返戻 1箱目", by=keyer)
-    record = record_key(batch=batch, by=keyer, values=keyed(voucher, masters))
+    batch = entry_batch_create(label="4月返戻 1箱目", actor=keyer, origin=ORIGIN)
+    record = record_key(batch=batch, actor=keyer, origin=ORIGIN, values=keyed(voucher, masters))
     assert record.status == VaccinationRecord.Status.PENDING
     assert record.vaccinated_on == datetime.date(2025, 4, 10)
     assert selectors.past_doses(voucher.resident) == []
     assert not selectors.verified_records(resident=voucher.resident).exists()
 
-    record_verify(record=record, by=verifier)
+    record_verify(record=record, actor=verifier, origin=ORIGIN)
     record.refresh_from_db()
     assert record.status == VaccinationRecord.Status.VERIFIED
     assert record.verified_by == verifier
@@ -49,10 +49,10 @@ def test_keyed_record_is_pending_and_does_not_count_until_verified(masters, vouc
 
 
 def test_verification_refused_for_the_keyer(masters, voucher, keyer):
-    batch = entry_batch_create(label="4月返戻", by=keyer)
-    record = record_key(batch=batch, by=keyer, values=keyed(voucher, masters))
+    batch = entry_batch_create(label="4月返戻", actor=keyer, origin=ORIGIN)
+    record = record_key(batch=batch, actor=keyer, origin=ORIGIN, values=keyed(voucher, masters))
     with pytest.raises(FourEyesViolation):
-        record_verify(record=record, by=keyer)
+        record_verify(record=record, actor=keyer, origin=ORIGIN)
     record.refresh_from_db()
     assert record.status == VaccinationRecord.Status.PENDING
     denied = AuditRecord.objects.get(event="denied", subject_atena=voucher.resident.atena_no)
@@ -64,7 +64,7 @@ def test_verification_refused_for_the_keyer(masters, voucher, keyer):
 
 
 def test_bad_keying_is_refused_with_japanese_messages_and_nothing_stored(masters, voucher, keyer):
-    batch = entry_batch_create(label="4月返戻", by=keyer)
+    batch = entry_batch_create(label="4月返戻", actor=keyer, origin=ORIGIN)
     wrong_digit = voucher.number[:-1] + str((int(voucher.number[-1]) + 1) % 10)
     cases = [
         ({"voucher_no": wrong_digit}, "voucher_no", "チェックデジット"),
@@ -78,7 +78,7 @@ def test_bad_keying_is_refused_with_japanese_messages_and_nothing_stored(masters
     ]
     for override, field, text in cases:
         with pytest.raises(ValidationError) as exc:
-            record_key(batch=batch, by=keyer, values=keyed(voucher, masters, **override))
+            record_key(batch=batch, actor=keyer, origin=ORIGIN, values=keyed(voucher, masters, **override))
         assert text in exc.value.message_dict[field][0], override
     assert not VaccinationRecord.objects.exists()
 
@@ -86,10 +86,10 @@ def test_bad_keying_is_refused_with_japanese_messages_and_nothing_stored(masters
 def test_voided_voucher_cannot_be_keyed(masters, voucher, keyer):
     from immunization.services import voucher_reissue
 
-    voucher_reissue(voucher=voucher, reason="紛失", by=keyer)
-    batch = entry_batch_create(label="4月返戻", by=keyer)
+    voucher_reissue(voucher=voucher, reason="紛失", actor=keyer, origin=ORIGIN)
+    batch = entry_batch_create(label="4月返戻", actor=keyer, origin=ORIGIN)
     with pytest.raises(ValidationError) as exc:
-        record_key(batch=batch, by=keyer, values=keyed(voucher, masters))
+        record_key(batch=batch, actor=keyer, origin=ORIGIN, values=keyed(voucher, masters))
     assert "無効" in exc.value.message_dict["voucher_no"][0]
 
 
@@ -99,39 +99,43 @@ def test_double_entry_matching_verifies_and_mismatch_waits_side_by_side(masters,
     v1 = voucher_issue(resident=child, dose_code="mr_1", issued_on=datetime.date(2025, 3, 1), batch_ref="A")
     other = ResidentFactory(birth_date=datetime.date(2024, 1, 5))
     v2 = voucher_issue(resident=other, dose_code="mr_1", issued_on=datetime.date(2025, 3, 1), batch_ref="A")
-    batch = entry_batch_create(label="二重入力", by=keyer, mode=EntryBatch.Mode.DOUBLE)
-    r1 = record_key(batch=batch, by=keyer, values=keyed(v1, masters))
-    r2 = record_key(batch=batch, by=keyer, values=keyed(v2, masters))
+    batch = entry_batch_create(label="二重入力", actor=keyer, origin=ORIGIN, mode=EntryBatch.Mode.DOUBLE)
+    r1 = record_key(batch=batch, actor=keyer, origin=ORIGIN, values=keyed(v1, masters))
+    r2 = record_key(batch=batch, actor=keyer, origin=ORIGIN, values=keyed(v2, masters))
 
     with pytest.raises(FourEyesViolation):
-        record_second_key(batch=batch, by=keyer, values=keyed(v1, masters))
+        record_second_key(batch=batch, actor=keyer, origin=ORIGIN, values=keyed(v1, masters))
 
-    rec, mismatches = record_second_key(batch=batch, by=second, values=keyed(v1, masters, vaccinated_on="20250410"))
+    rec, mismatches = record_second_key(
+        batch=batch, actor=second, origin=ORIGIN, values=keyed(v1, masters, vaccinated_on="20250410")
+    )
     assert mismatches == []
     assert rec.pk == r1.pk
     assert rec.status == "verified"
     assert rec.verified_by == second
 
-    rec, mismatches = record_second_key(batch=batch, by=second, values=keyed(v2, masters, lot_no="FL900"))
+    rec, mismatches = record_second_key(
+        batch=batch, actor=second, origin=ORIGIN, values=keyed(v2, masters, lot_no="FL900")
+    )
     assert mismatches == ["lot_no"]
     r2.refresh_from_db()
     assert r2.status == "pending"
     assert r2.second_keying.values["lot_no"] == "FL900"
-    record_verify(record=r2, by=verifier, corrections={"lot_no": "MR123"})
+    record_verify(record=r2, actor=verifier, origin=ORIGIN, corrections={"lot_no": "MR123"})
     r2.refresh_from_db()
     assert r2.status == "verified"
 
 
 def test_reject_keeps_the_record_visible_with_reason(masters, voucher, keyer, verifier):
-    batch = entry_batch_create(label="4月返戻", by=keyer)
-    record = record_key(batch=batch, by=keyer, values=keyed(voucher, masters))
+    batch = entry_batch_create(label="4月返戻", actor=keyer, origin=ORIGIN)
+    record = record_key(batch=batch, actor=keyer, origin=ORIGIN, values=keyed(voucher, masters))
     with pytest.raises(ValidationError):
-        record_reject(record=record, by=verifier, reason="")
-    record_reject(record=record, by=verifier, reason="別人の接種券を入力")
+        record_reject(record=record, actor=verifier, origin=ORIGIN, reason="")
+    record_reject(record=record, actor=verifier, origin=ORIGIN, reason="別人の接種券を入力")
     record.refresh_from_db()
     assert record.status == "rejected"
     # the voucher can be keyed again once the wrong keying is cancelled
-    assert record_key(batch=batch, by=keyer, values=keyed(voucher, masters)).status == "pending"
+    assert record_key(batch=batch, actor=keyer, origin=ORIGIN, values=keyed(voucher, masters)).status == "pending"
 
 
 def test_survey_history_goes_through_the_same_verification(masters, keyer, verifier):
@@ -140,11 +144,12 @@ def test_survey_history_goes_through_the_same_verification(masters, keyer, verif
         became_resident_on=datetime.date(2026, 4, 20),
         became_resident_reason="転入",
     )
-    survey = survey_register(resident=mover, by=keyer)
+    survey = survey_register(resident=mover, actor=keyer, origin=ORIGIN)
     with pytest.raises(ValidationError) as exc:
         survey_record_history(
             survey=survey,
-            by=keyer,
+            actor=keyer,
+            origin=ORIGIN,
             returned_on=datetime.date(2026, 5, 10),
             doses=[
                 {"dose_code": "mr_1", "vaccinated_on": "2022-06-10"},
@@ -155,7 +160,8 @@ def test_survey_history_goes_through_the_same_verification(masters, keyer, verif
     assert not VaccinationRecord.objects.exists()
     batch = survey_record_history(
         survey=survey,
-        by=keyer,
+        actor=keyer,
+        origin=ORIGIN,
         returned_on=datetime.date(2026, 5, 10),
         doses=[{"dose_code": "mr_1", "vaccinated_on": "2022-06-10"}, {"dose_code": "bcg", "vaccinated_on": ""}],
     )
@@ -164,22 +170,22 @@ def test_survey_history_goes_through_the_same_verification(masters, keyer, verif
     assert records[1].date_unknown
     assert selectors.past_doses(mover) == []
     with pytest.raises(FourEyesViolation):
-        record_verify(record=records[0], by=keyer)
-    record_verify(record=records[0], by=verifier)
+        record_verify(record=records[0], actor=keyer, origin=ORIGIN)
+    record_verify(record=records[0], actor=verifier, origin=ORIGIN)
     assert len(selectors.past_doses(mover)) == 1
 
 
 def test_a_dose_against_the_rules_is_stored_flagged_and_verified_only_knowingly(masters, keyer, verifier):
     baby = ResidentFactory(birth_date=datetime.date(2024, 10, 1))
     v = voucher_issue(resident=baby, dose_code="mr_1", issued_on=datetime.date(2025, 3, 1), batch_ref="MR1")
-    batch = entry_batch_create(label="4月返戻", by=keyer)
-    record = record_key(batch=batch, by=keyer, values=keyed(v, masters))  # MR 1期 at six months
+    batch = entry_batch_create(label="4月返戻", actor=keyer, origin=ORIGIN)
+    record = record_key(batch=batch, actor=keyer, origin=ORIGIN, values=keyed(v, masters))  # MR 1期 at six months
     assert record.rules_checked
     assert record.problems
     with pytest.raises(ValidationError) as exc:
-        record_verify(record=record, by=verifier)
+        record_verify(record=record, actor=verifier, origin=ORIGIN)
     assert "規則上の問題" in exc.value.message_dict["problems"][0]
-    record_verify(record=record, by=verifier, acknowledge_problems=True)
+    record_verify(record=record, actor=verifier, origin=ORIGIN, acknowledge_problems=True)
     record.refresh_from_db()
     assert record.status == "verified"
     assert record.problems

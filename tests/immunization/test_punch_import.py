@@ -11,6 +11,8 @@ from immunization.services import punch_import, punch_line_resolve, voucher_issu
 from tests.factories.accounts import StaffFactory
 from tests.factories.residents import ResidentFactory
 
+from .conftest import ORIGIN
+
 pytestmark = pytest.mark.django_db
 ISSUED = datetime.date(2025, 3, 1)
 
@@ -50,14 +52,14 @@ def test_a_file_with_one_bad_line_imports_nothing(masters, importer):
     vouchers = [issue(child()) for _ in range(3)]
     rows = [line(v, masters) for v in vouchers]
     rows[1]["vaccinated_on"] = "20250230"
-    imp = punch_import(data=punch.render(rows), file_name="202504.csv", by=importer)
+    imp = punch_import(data=punch.render(rows), file_name="202504.csv", actor=importer, origin=ORIGIN)
     assert imp.status == PunchImport.Status.REJECTED
     assert imp.errors == ["3行目: 接種日: 存在しない日付です: 20250230"]
     assert not PunchLine.objects.exists()
     assert not VaccinationRecord.objects.exists()
     assert Voucher.objects.filter(status="used").count() == 0
-    audit = AuditRecord.objects.get(event="import")
-    assert audit.outcome == "rejected"
+    audit = AuditRecord.objects.get(event="denied")
+    assert audit.outcome == "invalid"
 
 
 @pytest.mark.parametrize(
@@ -69,7 +71,7 @@ def test_a_file_with_one_bad_line_imports_nothing(masters, importer):
     ],
 )
 def test_wrong_encoding_or_columns_are_refused(masters, importer, data, message):
-    imp = punch_import(data=data, file_name="bad.csv", by=importer)
+    imp = punch_import(data=data, file_name="bad.csv", actor=importer, origin=ORIGIN)
     assert imp.status == PunchImport.Status.REJECTED
     assert message in imp.errors[0]
 
@@ -82,7 +84,7 @@ def test_line_errors_are_numbered_and_all_listed(masters, importer):
         line(v, masters, vaccinated_on="20990101"),
     ]
     data = punch.render(rows) + "1,2,3\r\n".encode("cp932")
-    imp = punch_import(data=data, file_name="x.csv", by=importer)
+    imp = punch_import(data=data, file_name="x.csv", actor=importer, origin=ORIGIN)
     text = "\n".join(imp.errors)
     assert "2行目: 接種券番号: 接種券番号のチェックデジット" in text
     assert "3行目: 医療機関コード: 医療機関コード「9999999」はマスタにありません。" in text
@@ -131,7 +133,7 @@ def test_each_reconciliation_category_from_a_real_file(masters, importer):
     unknown_resident_row = line(v_other, masters, atena_no="999999999")
     # voided voucher (re-issued after loss, then the old one came back)
     v_void = issue(child())
-    voucher_reissue(voucher=v_void, reason="紛失", by=verifier)
+    voucher_reissue(voucher=v_void, reason="紛失", actor=verifier, origin=ORIGIN)
     # not resident on that day: moved out before the vaccination
     gone = child(status="moved_out", ceased_on=datetime.date(2025, 4, 1), ceased_reason="転出")
     v_gone = issue(gone)
@@ -145,7 +147,7 @@ def test_each_reconciliation_category_from_a_real_file(masters, importer):
         line(v_void, masters),
         line(v_gone, masters),
     ]
-    imp = punch_import(data=punch.render(rows), file_name="202504.csv", by=importer)
+    imp = punch_import(data=punch.render(rows), file_name="202504.csv", actor=importer, origin=ORIGIN)
     assert imp.status == PunchImport.Status.RECONCILED, imp.errors
     got = dict(imp.lines.values_list("line_no", "category"))
     assert got == {2: "new", 3: "duplicate", 4: "conflict", 5: "unknown", 6: "unknown", 7: "voided", 8: "not_resident"}
@@ -166,13 +168,15 @@ def test_each_reconciliation_category_from_a_real_file(masters, importer):
     assert VaccinationRecord.objects.filter(status="verified").count() == 3
 
     # the same file again is refused as a whole
-    again = punch_import(data=punch.render(rows), file_name="202504.csv", by=importer)
+    again = punch_import(data=punch.render(rows), file_name="202504.csv", actor=importer, origin=ORIGIN)
     assert again.status == "rejected"
     assert "既に取り込まれています" in again.errors[0]
 
     # worklist: the conflict accepted (file wins), the unknown resident corrected, the voided one rejected
     conflict = imp.lines.get(line_no=4)
-    punch_line_resolve(line=conflict, by=verifier, action="accept", reason="医療機関に確認、4/10が正しい")
+    punch_line_resolve(
+        line=conflict, actor=verifier, origin=ORIGIN, action="accept", reason="医療機関に確認、4/10が正しい"
+    )
     held.refresh_from_db()
     assert held.status == "rejected"
     assert VaccinationRecord.objects.get(punch_line=conflict).vaccinated_on == datetime.date(2025, 4, 10)
@@ -180,7 +184,8 @@ def test_each_reconciliation_category_from_a_real_file(masters, importer):
     wrong_atena = imp.lines.get(line_no=6)
     fixed = punch_line_resolve(
         line=wrong_atena,
-        by=verifier,
+        actor=verifier,
+        origin=ORIGIN,
         action="correct",
         reason="宛番号の誤記",
         corrections={"atena_no": v_other.resident.atena_no},
@@ -189,8 +194,10 @@ def test_each_reconciliation_category_from_a_real_file(masters, importer):
     assert fixed.resolution == "corrected"
 
     with pytest.raises(Exception, match="理由"):
-        punch_line_resolve(line=imp.lines.get(line_no=7), by=verifier, action="reject", reason=" ")
-    punch_line_resolve(line=imp.lines.get(line_no=7), by=verifier, action="reject", reason="再発行券で接種済み")
+        punch_line_resolve(line=imp.lines.get(line_no=7), actor=verifier, origin=ORIGIN, action="reject", reason=" ")
+    punch_line_resolve(
+        line=imp.lines.get(line_no=7), actor=verifier, origin=ORIGIN, action="reject", reason="再発行券で接種済み"
+    )
     imp.refresh_from_db()
     assert imp.counts["open"] == 2
     assert AuditRecord.objects.filter(event="update", purpose="突合例外の処理").count() == 3
@@ -201,12 +208,14 @@ def test_not_eligible_is_flagged_when_the_rules_say_so(masters, importer):
     baby = child(birth_date=datetime.date(2024, 10, 1))
     v = issue(baby)
     ok = issue(child())
-    imp = punch_import(data=punch.render([line(v, masters), line(ok, masters)]), file_name="e.csv", by=importer)
+    imp = punch_import(
+        data=punch.render([line(v, masters), line(ok, masters)]), file_name="e.csv", actor=importer, origin=ORIGIN
+    )
     got = dict(imp.lines.values_list("line_no", "category"))
     assert got == {2: "not_eligible", 3: "new"}
     flagged = imp.lines.get(line_no=2)
     assert flagged.detail.startswith("対象外: ")
-    punch_line_resolve(line=flagged, by=importer, action="accept", reason="長期療養特例の届出あり")
+    punch_line_resolve(line=flagged, actor=importer, origin=ORIGIN, action="accept", reason="長期療養特例の届出あり")
     record = VaccinationRecord.objects.get(punch_line=flagged)
     assert record.status == "verified"
     assert record.problems == [flagged.detail]
@@ -220,7 +229,7 @@ def test_same_dose_twice_in_one_file_and_a_mover_in_after_the_date(masters, impo
     mover = child(became_resident_on=datetime.date(2025, 5, 1), became_resident_reason="転入")
     v_mover = issue(mover)
     rows = [line(first, masters), line(second, masters, vaccinated_on="20250412"), line(v_mover, masters)]
-    imp = punch_import(data=punch.render(rows), file_name="m.csv", by=importer)
+    imp = punch_import(data=punch.render(rows), file_name="m.csv", actor=importer, origin=ORIGIN)
     got = dict(imp.lines.values_list("line_no", "category"))
     assert got == {2: "new", 3: "conflict", 4: "not_resident"}
     assert imp.lines.get(line_no=3).detail == "同じファイルの2行目と同じ接種です"
@@ -231,7 +240,7 @@ def test_claims_count_verified_doses_per_institution_and_month(masters, importer
     from immunization import selectors
 
     rows = [line(issue(child()), masters) for _ in range(3)]
-    punch_import(data=punch.render(rows), file_name="c.csv", by=importer)
+    punch_import(data=punch.render(rows), file_name="c.csv", actor=importer, origin=ORIGIN)
     claims = list(selectors.claims_by_institution(year=2025, month=4))
     assert [(c["institution__code"], c["dose_code"], c["doses"]) for c in claims] == [("2310001", "mr_1", 3)]
     assert list(selectors.claims_by_institution(year=2025, month=5)) == []

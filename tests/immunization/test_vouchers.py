@@ -10,6 +10,8 @@ from immunization.vouchers import voucher_number_make, voucher_number_problem, v
 from tests.factories.accounts import StaffFactory
 from tests.factories.residents import ResidentFactory
 
+from .conftest import ORIGIN
+
 ISSUED = datetime.date(2026, 4, 1)
 
 
@@ -59,7 +61,7 @@ def test_reissue_voids_the_old_voucher_and_links_the_new_one():
     old = voucher_issue(
         resident=ResidentFactory(), dose_code="hpv9_1", issued_on=ISSUED, batch_ref="B", copayment_class=""
     )
-    new = voucher_reissue(voucher=old, reason="紛失", by=staff)
+    new = voucher_reissue(voucher=old, reason="紛失", actor=staff, origin=ORIGIN)
     old.refresh_from_db()
     assert old.status == Voucher.Status.VOIDED
     assert old.void_reason == "紛失"
@@ -67,7 +69,9 @@ def test_reissue_voids_the_old_voucher_and_links_the_new_one():
     assert new.number != old.number
     assert new.dose_code == "hpv9_1"
     with pytest.raises(ValidationError):
-        voucher_reissue(voucher=old, reason="二度目", by=staff)
-    changed = voucher_replace(voucher=new, reason="非課税世帯と判明", by=staff, copayment_class="免除")
+        voucher_reissue(voucher=old, reason="二度目", actor=staff, origin=ORIGIN)
+    changed = voucher_replace(
+        voucher=new, reason="非課税世帯と判明", actor=staff, origin=ORIGIN, copayment_class="免除"
+    )
     assert changed.copayment_class == "免除"
     assert changed.replaces_id == new.pk

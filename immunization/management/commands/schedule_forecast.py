@@ -15,8 +15,6 @@ from django.utils import timezone
 from immunization import doses, schedule
 from immunization.schedule.engine import CONDITION_LABELS, w
 
-SEXES = {"F": "2", "M": "1", "2": "2", "1": "1", "女": "2", "男": "1"}
-
 
 def _date(text: str, what: str) -> datetime.date:
     try:
@@ -74,8 +72,8 @@ class Command(BaseCommand):
         on = _date(opts["on"], "--on") if opts["on"] else timezone.localdate()  # the city's day, not UTC
         if on < birth:
             raise CommandError("--on が生年月日より前です。")
-        sex = SEXES.get(opts["sex"].strip().upper())
-        if sex is None:
+        sex = doses.normalize_sex(opts["sex"])
+        if not sex:
             raise CommandError(f"--sex は F または M です: {opts['sex']}")
         known = set(doses.codes())
         history = []
