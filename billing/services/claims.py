@@ -231,46 +231,48 @@ def claims_prepare(*, year: int, month: int, actor: Staff, origin: Origin) -> di
 
 
 def claim_approve(*, claim: Claim, actor: Staff, origin: Origin) -> Claim:
+    """承認: the draft is frozen as it stands; the next run of the month leaves it alone."""
     with transaction.atomic(durable=True):
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if locked.status != Claim.Status.DRAFT:
-            exc = ValidationError(f"この請求は{locked.get_status_display()}のため承認できません。")
-            _refuse(actor=actor, origin=origin, action="claim_approve", exc=exc, claim=claim.pk)
-            raise exc
-        locked.status = Claim.Status.APPROVED
-        locked.approved_by = actor
-        locked.approved_at = timezone.now()
-        locked.save(update_fields=["status", "approved_by", "approved_at"])
-        access_record(
-            event=Event.UPDATE,
-            actor=actor,
-            origin=origin,
-            purpose=purposes.CLAIMS,
-            detail={"claim_approve": locked.pk, "due_total": locked.due_total},
-        )
-    return locked
+        if locked.status == Claim.Status.DRAFT:
+            locked.status = Claim.Status.APPROVED
+            locked.approved_by = actor
+            locked.approved_at = timezone.now()
+            locked.save(update_fields=["status", "approved_by", "approved_at"])
+            access_record(
+                event=Event.UPDATE,
+                actor=actor,
+                origin=origin,
+                purpose=purposes.CLAIMS,
+                detail={"claim_approve": locked.pk, "due_total": locked.due_total},
+            )
+            return locked
+    # refused after the transaction, so that rolling it back does not take the refusal's record with it
+    exc = ValidationError(f"この請求は{locked.get_status_display()}のため承認できません。")
+    _refuse(actor=actor, origin=origin, action="claim_approve", exc=exc, claim=claim.pk)
+    raise exc
 
 
 def claim_unapprove(*, claim: Claim, actor: Staff, origin: Origin) -> Claim:
     """承認取消 (before payment only): the claim goes back to draft and can be rebuilt."""
     with transaction.atomic(durable=True):
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if locked.status != Claim.Status.APPROVED:
-            exc = ValidationError("承認済(未払い)の請求だけ承認を取り消せます。")
-            _refuse(actor=actor, origin=origin, action="claim_unapprove", exc=exc, claim=claim.pk)
-            raise exc
-        locked.status = Claim.Status.DRAFT
-        locked.approved_by = None
-        locked.approved_at = None
-        locked.save(update_fields=["status", "approved_by", "approved_at"])
-        access_record(
-            event=Event.UPDATE,
-            actor=actor,
-            origin=origin,
-            purpose=purposes.CLAIMS,
-            detail={"claim_unapprove": locked.pk},
-        )
-    return locked
+        if locked.status == Claim.Status.APPROVED:
+            locked.status = Claim.Status.DRAFT
+            locked.approved_by = None
+            locked.approved_at = None
+            locked.save(update_fields=["status", "approved_by", "approved_at"])
+            access_record(
+                event=Event.UPDATE,
+                actor=actor,
+                origin=origin,
+                purpose=purposes.CLAIMS,
+                detail={"claim_unapprove": locked.pk},
+            )
+            return locked
+    exc = ValidationError("承認済(未払い)の請求だけ承認を取り消せます。")
+    _refuse(actor=actor, origin=origin, action="claim_unapprove", exc=exc, claim=claim.pk)
+    raise exc
 
 
 def claim_mark_paid(*, claim: Claim, paid_on: datetime.date, actor: Staff, origin: Origin) -> Claim:

@@ -235,6 +235,19 @@ def test_claim_month_in_the_future_and_payment_before_approval_are_refused(world
     assert a.paid_on is None
 
 
+def test_a_refused_approval_is_recorded_although_its_transaction_is_rolled_back(world, clerk):
+    services.claims_prepare(year=2026, month=11, actor=clerk, origin=ORIGIN)
+    a = Claim.objects.get(institution=world["a"])
+    services.claim_approve(claim=a, actor=clerk, origin=ORIGIN)
+    with pytest.raises(ValidationError):
+        services.claim_approve(claim=a, actor=clerk, origin=ORIGIN)
+    with pytest.raises(ValidationError):
+        services.claim_unapprove(claim=Claim.objects.get(institution=world["b"]), actor=clerk, origin=ORIGIN)
+    refused = AuditRecord.objects.filter(event="denied", outcome="invalid", purpose=purposes.CLAIMS)
+    assert sorted(r.additional_data["refused"] for r in refused) == ["claim_approve", "claim_unapprove"]
+    assert a.pk in [r.additional_data.get("claim") for r in refused]
+
+
 def test_a_new_user_runs_claims_approves_pays_and_downloads(world, staff_client):
     client, _ = staff_client(roles.CLERK)
     assert client.post("/billing/claims/prepare/", {"year": "2026", "month": "11"}).status_code == 302
