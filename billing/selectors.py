@@ -21,13 +21,6 @@ def consents_of(resident: Resident) -> QuerySet[Consent]:
     return qs.order_by("-filed_on", "-id")
 
 
-def valid_consent(resident: Resident, on: datetime.date, vaccine: str | None = None) -> Consent | None:
-    for c in consents_of(resident):
-        if c.is_valid_on(on, vaccine):
-            return c
-    return None
-
-
 def consents_to_verify(user: Any) -> QuerySet[Consent]:
     """The verification queue: pending forms keyed by someone else (a keyer never sees their own)."""
     return (

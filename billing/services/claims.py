@@ -31,13 +31,13 @@ from audit.services import access_record
 from core.origin import Origin
 from core.refusals import Outcome, record_refusal
 from core.wareki import era_of
+from immunization import doses
 from immunization.services import records_mark_paid
 
 from .. import purposes
 from ..models import Claim
 from ..vaccines import dose_groups
 
-SEASONAL = ("flu_elderly", "covid_elderly")  # one dose per fiscal year
 CATCH_UP_DAYS = 366
 
 
@@ -94,7 +94,7 @@ def claims_prepare(*, year: int, month: int, actor: Staff, origin: Origin) -> di
         "catch_up_from": start - datetime.timedelta(days=CATCH_UP_DAYS),
         "actor": getattr(actor, "pk", None),
         "now": timezone.now(),
-        "seasonal": list(SEASONAL),
+        "yearly": sorted(doses.yearly_codes()),  # one dose per fiscal year
         "dose_codes": [g[0] for g in groups],
         "vaccines": [g[1] for g in groups],
     }
@@ -175,7 +175,7 @@ def claims_prepare(*, year: int, month: int, actor: Staff, origin: Origin) -> di
                       AND o.id <> y.record_id
                       AND (o.vaccinated_on < y.vaccinated_on
                            OR (o.vaccinated_on = y.vaccinated_on AND o.id < y.record_id))
-                      AND (NOT coalesce(y.vaccine = ANY(%(seasonal)s), false)
+                      AND (NOT (y.dose_code = ANY(%(yearly)s::text[]))
                            OR o.vaccinated_on >= make_date(y.fy, 4, 1))) THEN 'duplicate'
                   WHEN y.fee_id IS NULL THEN 'no_fee'
                   WHEN (y.dclass = 'exempt' AND coalesce(y.copayment_amount, 0) <> 0)

@@ -32,6 +32,7 @@ from accounts.models import Staff
 from core.origin import Origin
 
 from ..models import DecisionRun
+from ..vaccines import levy_date
 from . import taxdata
 
 RULE_VERSION = "okazaki-copay-2026.1"
@@ -87,7 +88,7 @@ def execute(*, run: DecisionRun, target_ids: Sequence[int] | None, actor: Staff 
         "ref": run.reference_date,
         "fy": run.fiscal_year,
         "tfy": run.tax_fiscal_year,
-        "levy": datetime.date(run.tax_fiscal_year, 1, 1),
+        "levy": levy_date(run.tax_fiscal_year),
         "minor_born_after": datetime.date(run.tax_fiscal_year - 16, 1, 1),
         "vaccine": run.vaccine,
         "eff": run.effective_from,

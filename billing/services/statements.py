@@ -18,10 +18,10 @@ from audit.models import Event
 from audit.services import access_record
 from core.legal_age import fiscal_year as fy_of
 from core.origin import Origin
+from immunization import doses
 
 from .. import purposes, selectors
 from ..models import Claim, ClaimException
-from ..vaccines import dose_label
 from .claims import month_label
 
 FINANCE_COLUMNS = [
@@ -103,7 +103,7 @@ def claim_statement_pdf(*, claim: Claim, actor: Staff, origin: Origin) -> bytes:
 
     rows = selectors.claim_statement_rows(claim)
     for r in rows:
-        r["label"] = dose_label(r["dose_code"])
+        r["label"] = doses.label(r["dose_code"])
     held = selectors.claim_held_rows(claim)
     labels = dict(ClaimException.choices)
     for h in held:
