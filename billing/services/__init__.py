@@ -2,7 +2,7 @@
 
 - consents:        同意書 keyed, verified (four eyes), rejected, withdrawn
 - decisions:       自己負担判定 runs (season, one person, re-decision of changes) and counter decisions
-- decision_engine: the set-based decision pipeline the runs execute
+- engine:          the set-based decision pipeline (自己負担判定) the runs execute
 - taxdata:         the one consent-gated door to resident-tax data
 - fees:            料金表 periods
 - claims:          monthly clinic claims: build, approve, pay

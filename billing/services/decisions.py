@@ -1,6 +1,6 @@
 """Co-payment decisions (自己負担判定): runs for the season, one person or the changed ones, and the counter.
 
-Automatic decisions are made by one set-based pipeline (decision_engine) whatever the number of people; a
+Automatic decisions are made by one set-based pipeline (engine) whatever the number of people; a
 run is a row with a state, claimed by compare-and-set so a redelivered task decides nothing twice. A
 counter decision (窓口判定) rests on proof the resident brings and is never overwritten automatically.
 """
@@ -26,7 +26,7 @@ from residents.models import Resident
 from .. import purposes
 from ..models import CopaymentDecision, DecisionRun, Reason
 from ..vaccines import VACCINE_LABELS, tax_fiscal_year_for
-from . import decision_engine, taxdata
+from . import engine, taxdata
 
 
 def _clamp_to_fy(day: datetime.date, fiscal_year: int) -> datetime.date:
@@ -74,7 +74,7 @@ def decision_run_execute(
     run.refresh_from_db()
     try:
         with transaction.atomic():
-            decision_engine.execute(run=run, target_ids=target_ids, actor=actor, origin=origin)
+            engine.execute(run=run, target_ids=target_ids, actor=actor, origin=origin)
             run.state = DecisionRun.State.DONE
             run.step = ""
             run.finished_at = timezone.now()
