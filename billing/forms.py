@@ -6,7 +6,7 @@ from django import forms
 
 from core.forms import JapaneseDateField
 
-from .models import Consent, FeeSchedule
+from .models import Consent
 from .vaccines import CONSENT_SCOPES, VACCINE_CHOICES
 
 # JapaneseDateField returns a date, so the length limit goes on the widget (a max_length validator
@@ -74,9 +74,3 @@ class CounterDecisionForm(forms.Form):
     evidence = forms.CharField(label="提示書類", max_length=100)
     reason = forms.CharField(label="判定の説明", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     effective_from = JapaneseDateField(label="適用開始日(空欄は本日)", widget=DATE_INPUT, required=False)
-
-
-class FeeScheduleForm(forms.ModelForm):
-    class Meta:
-        model = FeeSchedule
-        fields = ["dose_code", "fiscal_year", "valid_from", "valid_to", "clinic_fee", "copayment", "note"]

@@ -7,8 +7,6 @@ overlap (a GiST exclusion constraint) and stay inside their fiscal year.
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
@@ -95,14 +93,6 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"同意書 {self.resident_id} {self.filed_on}〜{self.expires_on}"
-
-    def is_valid_on(self, day: datetime.date, vaccine: str | None = None) -> bool:
-        return (
-            self.state in (self.State.VERIFIED, self.State.WITHDRAWN)
-            and self.filed_on <= day <= self.expires_on
-            and (self.withdrawn_on is None or day < self.withdrawn_on)
-            and (vaccine is None or self.scope in ("all", vaccine))
-        )
 
 
 class DecisionRun(models.Model):

@@ -36,10 +36,6 @@ def dose_groups() -> dict[str, str]:
     return {d.code: g for d in doses.all_doses() if (g := vaccine_of_dose(d.code))}
 
 
-def dose_label(dose_code: str) -> str:
-    return doses.label(dose_code)
-
-
 def tax_fiscal_year_for(reference_date: datetime.date) -> int:
     """The resident-tax year the city's rule uses on a reference date.
 

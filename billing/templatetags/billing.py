@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django import template
 
-from billing.vaccines import VACCINE_LABELS, dose_label
+from billing.vaccines import VACCINE_LABELS
+from immunization import doses
 
 register = template.Library()
 
@@ -14,7 +15,7 @@ def vaccine_label(code: str) -> str:
 
 @register.filter
 def dose_name(code: str) -> str:
-    return dose_label(code)
+    return doses.label(code)
 
 
 @register.filter

@@ -22,8 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Staff
-from billing import claims, services
+from billing import services
 from billing.models import DecisionRun
+from core.origin import Origin
 from residents.models import Resident
 
 DECIDE_PER_400K = 110_000
@@ -52,7 +53,7 @@ def _decide(scale: int, actor: Any, stdout: Any) -> dict[str, float]:
             actor=actor,
         )
         t0 = time.perf_counter()
-        services.decision_run_execute(run=run, target_ids=ids, actor=actor)
+        services.decision_run_execute(run=run, target_ids=ids, actor=actor, origin=Origin.command())
         elapsed = time.perf_counter() - t0
         stdout.write(
             f"  decisions: {run.targets:,} people, {run.created:,} new, {run.exempt:,} exempt, "
@@ -65,7 +66,7 @@ def _decide(scale: int, actor: Any, stdout: Any) -> dict[str, float]:
 def _claims(scale: int, actor: Any, stdout: Any) -> dict[str, float]:
     added = _top_up_november(round(CLAIMS_PER_400K * scale / 400_000), actor)
     t0 = time.perf_counter()
-    summary = claims.claims_prepare(year=2026, month=11, actor=actor)
+    summary = services.claims_prepare(year=2026, month=11, actor=actor, origin=Origin.command())
     elapsed = time.perf_counter() - t0
     stdout.write(
         f"  claims 2026-11: {summary['claims']} clinics, {summary['lines']:,} lines ({summary['held']:,} held), "

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Staff
 from billing import services
 from billing.models import Consent, CopaymentDecision, FeeSchedule
+from core.origin import Origin
 
 # (dose_code, clinic fee, co-payment) — amounts in the range cities publish (japan-reference §2.3)
 FEES = {
@@ -62,7 +63,11 @@ def seed(*, rng: random.Random, residents: int, stdout: Any) -> None:
     _fees()
     consents = _consents(rng, today, entry, verifier)
     run = services.copayment_decide_season(
-        vaccine="flu_elderly", fiscal_year=2026, reference_date=datetime.date(2026, 10, 1), actor=clerk
+        vaccine="flu_elderly",
+        fiscal_year=2026,
+        reference_date=datetime.date(2026, 10, 1),
+        actor=clerk,
+        origin=Origin.command(),
     )
     counter = _counter_decisions(rng, clerk)
     records = _voucher_records(rng, today, entry, verifier)
@@ -155,6 +160,7 @@ def _counter_decisions(rng: random.Random, clerk: Staff) -> int:
             evidence="非課税証明書",
             effective_from=datetime.date(2026, 10, 1),
             actor=clerk,
+            origin=Origin.command(),
         )
     return len(current)
 

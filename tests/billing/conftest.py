@@ -4,10 +4,13 @@ import datetime
 
 import pytest
 
+from core.origin import Origin
 from tests.factories.accounts import StaffFactory
 from tests.factories.residents import HouseholdFactory, ResidentFactory, StatusFactory
 
 REF = datetime.date(2026, 10, 1)  # the FY2026 season's reference date; tax year FY2026
+# services called directly, as a job would call them (no web request behind them)
+ORIGIN = Origin.batch()
 
 
 @pytest.fixture

@@ -15,13 +15,15 @@ from pypdf import PdfReader
 
 from accounts import roles
 from audit.models import AuditRecord
-from billing import claims, services
+from billing import purposes, services
 from billing.models import Claim, ClaimLine
 from immunization.models import VaccinationRecord
 from tests.factories.accounts import StaffFactory
 from tests.factories.billing import ConsentFactory, FeeScheduleFactory
 from tests.factories.immunization import InstitutionFactory, RecordFactory
 from tests.factories.residents import ResidentFactory, StatusFactory
+
+from .conftest import ORIGIN
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +56,12 @@ def world(clerk):
         if consent:
             ConsentFactory(resident=r)
         services.copayment_decide(
-            resident=r, vaccine="flu_elderly", fiscal_year=2026, actor=clerk, reference_date=datetime.date(2026, 10, 1)
+            resident=r,
+            vaccine="flu_elderly",
+            fiscal_year=2026,
+            actor=clerk,
+            origin=ORIGIN,
+            reference_date=datetime.date(2026, 10, 1),
         )
         return r
 
@@ -92,7 +99,7 @@ def world(clerk):
 
 
 def test_month_claims_hold_exceptions_and_add_up_to_the_yen(world, clerk):
-    summary = claims.claims_prepare(year=2026, month=11, actor=clerk)
+    summary = services.claims_prepare(year=2026, month=11, actor=clerk, origin=ORIGIN)
 
     assert summary == {"claims": 2, "lines": 9, "held": 5}
     a = Claim.objects.get(institution=world["a"], year=2026, month=11)
@@ -118,17 +125,17 @@ def test_month_claims_hold_exceptions_and_add_up_to_the_yen(world, clerk):
         assert all(x.amount_due == x.clinic_fee - x.copayment_expected for x in billable)
 
     # rebuilding the drafts gives the same result (no duplicated lines)
-    claims.claims_prepare(year=2026, month=11, actor=clerk)
+    services.claims_prepare(year=2026, month=11, actor=clerk, origin=ORIGIN)
     assert ClaimLine.objects.count() == 9
 
 
 def test_statement_pdf_and_finance_csv_show_the_same_amounts(world, clerk):
-    claims.claims_prepare(year=2026, month=11, actor=clerk)
+    services.claims_prepare(year=2026, month=11, actor=clerk, origin=ORIGIN)
     a = Claim.objects.get(institution=world["a"])
-    claims.claim_approve(claim=a, actor=clerk)
+    services.claim_approve(claim=a, actor=clerk, origin=ORIGIN)
     a.refresh_from_db()
 
-    pdf = claims.claim_statement_pdf(claim=a, actor=clerk)
+    pdf = services.claim_statement_pdf(claim=a, actor=clerk, origin=ORIGIN)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "支払明細書" in text
     assert "岡崎内科クリニック" in text
@@ -138,7 +145,7 @@ def test_statement_pdf_and_finance_csv_show_the_same_amounts(world, clerk):
     assert "3,000円" in text  # co-payments the clinic collected
     assert "自己負担区分が判定と一致しない" in text  # held lines are listed by reason
 
-    data = claims.finance_csv(year=2026, month=11, actor=clerk)
+    data = services.finance_csv(year=2026, month=11, actor=clerk, origin=ORIGIN)
     rows = list(csv.reader(io.StringIO(data.decode("cp932"))))
     assert rows[0][:4] == ["レコード区分", "対象年月", "医療機関コード", "医療機関名"]
     detail = [r for r in rows if r[0] == "D"]
@@ -162,31 +169,31 @@ def test_statement_pdf_and_finance_csv_show_the_same_amounts(world, clerk):
     assert trailer[0] == "T"
     assert int(trailer[7]) == sum(int(r[7]) for r in detail)
     assert data.endswith(b"\r\n")
-    assert AuditRecord.objects.filter(event="export", purpose=claims.PURPOSE).count() == 1
-    assert AuditRecord.objects.filter(event="print", purpose=claims.PURPOSE).count() == 1
+    assert AuditRecord.objects.filter(event="export", purpose=purposes.CLAIMS).count() == 1
+    assert AuditRecord.objects.filter(event="print", purpose=purposes.CLAIMS).count() == 1
 
 
 def test_a_paid_month_cannot_be_changed(world, clerk):
-    claims.claims_prepare(year=2026, month=11, actor=clerk)
+    services.claims_prepare(year=2026, month=11, actor=clerk, origin=ORIGIN)
     a = Claim.objects.get(institution=world["a"])
-    claims.claim_approve(claim=a, actor=clerk)
+    services.claim_approve(claim=a, actor=clerk, origin=ORIGIN)
     today = timezone.localdate()
-    claims.claim_mark_paid(claim=a, paid_on=today, actor=clerk)
+    services.claim_mark_paid(claim=a, paid_on=today, actor=clerk, origin=ORIGIN)
     a.refresh_from_db()
     assert a.status == "paid"
     assert VaccinationRecord.objects.get(pk=world["records"]["taxed"].pk).paid_on == today
     before = list(ClaimLine.objects.order_by("id").values_list("id", "amount_due", "exception"))
 
     with pytest.raises(ValidationError) as err:
-        claims.claims_prepare(year=2026, month=11, actor=clerk)
+        services.claims_prepare(year=2026, month=11, actor=clerk, origin=ORIGIN)
     assert "支払済みの請求があるため、作り直せません" in " ".join(err.value.messages)
     assert list(ClaimLine.objects.order_by("id").values_list("id", "amount_due", "exception")) == before
-    assert AuditRecord.objects.filter(event="denied", outcome="refused", purpose=claims.PURPOSE).exists()
+    assert AuditRecord.objects.filter(event="denied", outcome="invalid", purpose=purposes.CLAIMS).exists()
 
     with pytest.raises(ValidationError):
-        claims.claim_mark_paid(claim=a, paid_on=today, actor=clerk)
+        services.claim_mark_paid(claim=a, paid_on=today, actor=clerk, origin=ORIGIN)
     with pytest.raises(ValidationError):
-        claims.claim_unapprove(claim=a, actor=clerk)
+        services.claim_unapprove(claim=a, actor=clerk, origin=ORIGIN)
     # the database refuses it too, whoever asks
     with pytest.raises(IntegrityError), transaction.atomic():
         Claim.objects.filter(pk=a.pk).update(due_total=0, fee_total=0, copayment_total=0)
@@ -197,17 +204,17 @@ def test_a_paid_month_cannot_be_changed(world, clerk):
 
 
 def test_a_record_held_as_unverified_is_paid_next_month_once_verified(world, clerk):
-    claims.claims_prepare(year=2026, month=11, actor=clerk)
+    services.claims_prepare(year=2026, month=11, actor=clerk, origin=ORIGIN)
     a = Claim.objects.get(institution=world["a"])
-    claims.claim_approve(claim=a, actor=clerk)
-    claims.claim_mark_paid(claim=a, paid_on=timezone.localdate(), actor=clerk)
+    services.claim_approve(claim=a, actor=clerk, origin=ORIGIN)
+    services.claim_mark_paid(claim=a, paid_on=timezone.localdate(), actor=clerk, origin=ORIGIN)
     pending = world["records"]["pending"]
     VaccinationRecord.objects.filter(pk=pending.pk).update(
         status="verified", verified_by=world["verifier"], verified_at=timezone.now()
     )
     # December's run picks up November's late record; nothing already paid is paid twice
-    with mock.patch("billing.claims.timezone.localdate", return_value=datetime.date(2027, 1, 5)):
-        claims.claims_prepare(year=2026, month=12, actor=clerk)
+    with mock.patch("billing.services.claims.timezone.localdate", return_value=datetime.date(2027, 1, 5)):
+        services.claims_prepare(year=2026, month=12, actor=clerk, origin=ORIGIN)
     dec = Claim.objects.get(institution=world["a"], year=2026, month=12)
     billable = set(dec.lines.filter(exception="").values_list("record_id", flat=True))
     assert pending.pk in billable
@@ -216,16 +223,29 @@ def test_a_record_held_as_unverified_is_paid_next_month_once_verified(world, cle
 
 def test_claim_month_in_the_future_and_payment_before_approval_are_refused(world, clerk):
     with pytest.raises(ValidationError) as err:
-        claims.claims_prepare(year=2030, month=1, actor=clerk)
+        services.claims_prepare(year=2030, month=1, actor=clerk, origin=ORIGIN)
     assert "まだ来ていない月" in " ".join(err.value.messages)
-    claims.claims_prepare(year=2026, month=11, actor=clerk)
+    services.claims_prepare(year=2026, month=11, actor=clerk, origin=ORIGIN)
     a = Claim.objects.get(institution=world["a"])
     with pytest.raises(ValidationError) as err:
-        claims.claim_mark_paid(claim=a, paid_on=timezone.localdate(), actor=clerk)
+        services.claim_mark_paid(claim=a, paid_on=timezone.localdate(), actor=clerk, origin=ORIGIN)
     assert "承認されていない請求" in " ".join(err.value.messages)
     a.refresh_from_db()
     assert a.status == "draft"
     assert a.paid_on is None
+
+
+def test_a_refused_approval_is_recorded_although_its_transaction_is_rolled_back(world, clerk):
+    services.claims_prepare(year=2026, month=11, actor=clerk, origin=ORIGIN)
+    a = Claim.objects.get(institution=world["a"])
+    services.claim_approve(claim=a, actor=clerk, origin=ORIGIN)
+    with pytest.raises(ValidationError):
+        services.claim_approve(claim=a, actor=clerk, origin=ORIGIN)
+    with pytest.raises(ValidationError):
+        services.claim_unapprove(claim=Claim.objects.get(institution=world["b"]), actor=clerk, origin=ORIGIN)
+    refused = AuditRecord.objects.filter(event="denied", outcome="invalid", purpose=purposes.CLAIMS)
+    assert sorted(r.additional_data["refused"] for r in refused) == ["claim_approve", "claim_unapprove"]
+    assert a.pk in [r.additional_data.get("claim") for r in refused]
 
 
 def test_a_new_user_runs_claims_approves_pays_and_downloads(world, staff_client):

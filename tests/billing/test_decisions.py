@@ -11,25 +11,24 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditRecord
-from billing import services
+from billing import purposes, selectors, services
 from billing.models import Consent, CopaymentDecision, Reason
-from billing.taxdata import TAX_READ_PURPOSE
 from tests.factories.billing import ConsentFactory
 from tests.factories.residents import HouseholdFactory, ResidentFactory, StatusFactory
 
-from .conftest import REF
+from .conftest import ORIGIN, REF
 
 pytestmark = pytest.mark.django_db
 
 
 def decide(resident, clerk, ref=REF, vaccine="flu_elderly"):
     return services.copayment_decide(
-        resident=resident, vaccine=vaccine, fiscal_year=2026, actor=clerk, reference_date=ref
+        resident=resident, vaccine=vaccine, fiscal_year=2026, actor=clerk, origin=ORIGIN, reference_date=ref
     )
 
 
 def tax_reads(resident) -> int:
-    return AuditRecord.objects.filter(subject_atena=resident.atena_no, purpose=TAX_READ_PURPOSE, event="view").count()
+    return AuditRecord.objects.filter(subject_atena=resident.atena_no, purpose=purposes.TAX_READ, event="view").count()
 
 
 def test_non_taxed_household_with_consents_is_exempt_and_the_basis_explains_it(elder, clerk):
@@ -90,12 +89,14 @@ def test_privacy_no_tax_status_read_is_logged_for_a_person_without_consent(elder
     pending = elder("非課税")
     ConsentFactory(resident=pending, state=Consent.State.PENDING)  # keyed but not yet verified
 
-    services.copayment_decide_season(vaccine="flu_elderly", fiscal_year=2026, reference_date=REF, actor=clerk)
+    services.copayment_decide_season(
+        vaccine="flu_elderly", fiscal_year=2026, reference_date=REF, actor=clerk, origin=ORIGIN
+    )
 
     assert tax_reads(without) == 0
     assert tax_reads(pending) == 0
     assert tax_reads(with_consent) == 1
-    record = AuditRecord.objects.get(subject_atena=with_consent.atena_no, purpose=TAX_READ_PURPOSE)
+    record = AuditRecord.objects.get(subject_atena=with_consent.atena_no, purpose=purposes.TAX_READ)
     assert record.actor_id == clerk.pk
     assert record.additional_data["fiscal_year"] == 2026
 
@@ -138,17 +139,20 @@ def test_a_person_who_moved_in_after_the_levy_date_is_not_read_and_can_be_decide
         evidence="非課税証明書",
         effective_from=datetime.date(2026, 10, 5),
         actor=clerk,
+        origin=ORIGIN,
     )
     d.refresh_from_db()
     assert counter.exempt
     assert counter.method == "counter"
     assert d.superseded_by_id == counter.pk
     assert d.effective_to == datetime.date(2026, 10, 4)
-    cls = services.copayment_class_on
+    cls = selectors.copayment_class_on
     assert cls(resident_id=newcomer.pk, dose_code="flu_elderly", on=datetime.date(2026, 10, 4)) == "charged"
     assert cls(resident_id=newcomer.pk, dose_code="flu_elderly", on=datetime.date(2026, 10, 5)) == "exempt"
     # an automatic re-decision never overwrites the counter decision
-    run = services.copayment_decide_season(vaccine="flu_elderly", fiscal_year=2026, reference_date=REF, actor=clerk)
+    run = services.copayment_decide_season(
+        vaccine="flu_elderly", fiscal_year=2026, reference_date=REF, actor=clerk, origin=ORIGIN
+    )
     assert run.skipped_counter == 1
     assert CopaymentDecision.objects.get(resident=newcomer, superseded_at__isnull=True).pk == counter.pk
 
@@ -174,7 +178,7 @@ def test_welfare_starting_mid_season_is_picked_up_by_the_redecision_and_history_
         valid_from=datetime.date(2026, 12, 1),
         valid_to=None,
     )
-    runs = services.copayment_redecide_changed(as_of=datetime.date(2026, 12, 3), actor=clerk)
+    runs = services.copayment_redecide_changed(as_of=datetime.date(2026, 12, 3), actor=clerk, origin=ORIGIN)
 
     assert [r.created for r in runs] == [1]
     now = CopaymentDecision.objects.get(resident=me, superseded_at__isnull=True)
@@ -186,11 +190,11 @@ def test_welfare_starting_mid_season_is_picked_up_by_the_redecision_and_history_
     assert first.superseded_by_id == now.pk
     assert first.effective_to == datetime.date(2026, 12, 2)
     assert CopaymentDecision.objects.filter(resident=me).count() == 2
-    cls = services.copayment_class_on
+    cls = selectors.copayment_class_on
     assert cls(resident_id=me.pk, dose_code="flu_elderly", on=datetime.date(2026, 11, 20)) == "charged"
     assert cls(resident_id=me.pk, dose_code="flu_elderly", on=datetime.date(2026, 12, 5)) == "exempt"
     # nothing changed since: a second pass adds nothing
-    assert services.copayment_redecide_changed(as_of=datetime.date(2026, 12, 4), actor=clerk) == []
+    assert services.copayment_redecide_changed(as_of=datetime.date(2026, 12, 4), actor=clerk, origin=ORIGIN) == []
 
 
 def test_welfare_is_decided_without_reading_tax(elder, clerk):
@@ -229,20 +233,26 @@ def test_season_run_targets_the_elderly_is_idempotent_and_set_based(elder, clerk
         ConsentFactory(resident=r)
 
     with CaptureQueriesContext(connection) as small:
-        run = services.copayment_decide_season(vaccine="flu_elderly", fiscal_year=2026, reference_date=REF, actor=clerk)
+        run = services.copayment_decide_season(
+            vaccine="flu_elderly", fiscal_year=2026, reference_date=REF, actor=clerk, origin=ORIGIN
+        )
     assert run.targets == 3
     assert run.created == 3
     assert run.exempt == 2
     assert not CopaymentDecision.objects.filter(resident=young).exists()
 
-    again = services.copayment_decide_season(vaccine="flu_elderly", fiscal_year=2026, reference_date=REF, actor=clerk)
+    again = services.copayment_decide_season(
+        vaccine="flu_elderly", fiscal_year=2026, reference_date=REF, actor=clerk, origin=ORIGIN
+    )
     assert again.created == 0
     assert again.unchanged == 3
 
     for _ in range(12):
         ConsentFactory(resident=elder("非課税"))
     with CaptureQueriesContext(connection) as big:
-        services.copayment_decide_season(vaccine="flu_elderly", fiscal_year=2026, reference_date=REF, actor=clerk)
+        services.copayment_decide_season(
+            vaccine="flu_elderly", fiscal_year=2026, reference_date=REF, actor=clerk, origin=ORIGIN
+        )
 
     # no query per person: five times the people, the same statements (audit bulk inserts aside)
     def statements(ctx):
@@ -262,10 +272,11 @@ def test_counter_decision_without_reason_is_refused_with_nothing_stored(elder, c
             reason=" ",
             evidence="",
             actor=clerk,
+            origin=ORIGIN,
         )
     assert "窓口判定の理由を入力してください。" in err.value.message_dict["reason"]
     assert not CopaymentDecision.objects.filter(resident=me).exists()
-    assert AuditRecord.objects.filter(subject_atena=me.atena_no, event="denied", outcome="refused").exists()
+    assert AuditRecord.objects.filter(subject_atena=me.atena_no, event="denied", outcome="invalid").exists()
 
 
 def test_only_the_taxdata_module_names_the_tax_status_kind():
@@ -285,10 +296,10 @@ def test_withdrawn_consent_stops_tax_reads_from_that_day(elder, clerk):
     me = elder("非課税")
     consent = ConsentFactory(resident=me)
     assert decide(me, clerk).exempt is True
-    services.consent_withdraw(consent=consent, withdrawn_on=datetime.date(2026, 11, 1), actor=clerk)
+    services.consent_withdraw(consent=consent, withdrawn_on=datetime.date(2026, 11, 1), actor=clerk, origin=ORIGIN)
     reads_before = tax_reads(me)
 
-    runs = services.copayment_redecide_changed(as_of=datetime.date(2026, 11, 2), actor=clerk)
+    runs = services.copayment_redecide_changed(as_of=datetime.date(2026, 11, 2), actor=clerk, origin=ORIGIN)
 
     assert [r.created for r in runs] == [1]
     now = CopaymentDecision.objects.get(resident=me, superseded_at__isnull=True)
@@ -312,7 +323,9 @@ def test_withdrawn_consent_stops_tax_reads_from_that_day(elder, clerk):
 )
 def test_season_population_by_fiscal_year_end_age(clerk, birth, vaccine, included):
     r = ResidentFactory(birth_date=birth)
-    run = services.copayment_decide_season(vaccine=vaccine, fiscal_year=2026, reference_date=REF, actor=clerk)
+    run = services.copayment_decide_season(
+        vaccine=vaccine, fiscal_year=2026, reference_date=REF, actor=clerk, origin=ORIGIN
+    )
     assert run.targets == int(included)
     assert CopaymentDecision.objects.filter(resident=r, vaccine=vaccine).exists() is included
 

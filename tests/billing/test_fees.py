@@ -10,9 +10,11 @@ from django.db import IntegrityError, transaction
 
 from accounts import roles
 from audit.models import AuditRecord
-from billing import services
+from billing import selectors, services
 from billing.models import FeeSchedule
 from tests.factories.billing import FeeScheduleFactory
+
+from .conftest import ORIGIN
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +31,10 @@ def test_a_mid_year_price_change_is_a_new_period_and_the_right_fee_applies_by_da
             copayment=1500,
         ),
         actor=clerk,
+        origin=ORIGIN,
     )
-    assert services.fee_for(dose_code="flu_elderly", on=datetime.date(2026, 9, 30)) == first
-    assert services.fee_for(dose_code="flu_elderly", on=datetime.date(2026, 10, 1)) == second
+    assert selectors.fee_for(dose_code="flu_elderly", on=datetime.date(2026, 9, 30)) == first
+    assert selectors.fee_for(dose_code="flu_elderly", on=datetime.date(2026, 10, 1)) == second
     assert second.due_when_charged == 3560
 
 
@@ -46,10 +49,10 @@ def test_an_overlapping_period_is_refused_in_japanese_and_nothing_is_stored(cler
         copayment=1500,
     )
     with pytest.raises(ValidationError) as err:
-        services.fee_schedule_save(fee=overlapping, actor=clerk)
+        services.fee_schedule_save(fee=overlapping, actor=clerk, origin=ORIGIN)
     assert "同じワクチンの適用期間が既存の料金表と重なっています。" in err.value.messages
     assert FeeSchedule.objects.count() == 1
-    assert AuditRecord.objects.filter(event="denied", outcome="refused").exists()
+    assert AuditRecord.objects.filter(event="denied", outcome="invalid").exists()
     # the exclusion constraint holds even without the service
     with pytest.raises(IntegrityError), transaction.atomic():
         overlapping.save()
@@ -79,7 +82,7 @@ def test_bad_fee_periods_are_refused(clerk, changes, message):
         **changes,
     }
     with pytest.raises(ValidationError) as err:
-        services.fee_schedule_save(fee=FeeSchedule(**fields), actor=clerk)
+        services.fee_schedule_save(fee=FeeSchedule(**fields), actor=clerk, origin=ORIGIN)
     assert message in err.value.messages
     assert not FeeSchedule.objects.exists()
 

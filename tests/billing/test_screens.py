@@ -81,7 +81,7 @@ def test_consent_with_expiry_before_filing_is_refused_in_japanese_and_nothing_is
     assert resp.status_code == 400
     assert "有効期限は同意書提出日以降の日付にしてください。" in resp.content.decode()
     assert not Consent.objects.exists()
-    assert AuditRecord.objects.filter(event="denied", outcome="refused").exists()
+    assert AuditRecord.objects.filter(event="denied", outcome="invalid").exists()
 
 
 def test_consent_for_an_unknown_atena_number_is_refused(staff_client):
@@ -158,6 +158,8 @@ def test_viewing_a_basis_records_every_household_member_whose_tax_category_it_sh
     from billing import services
     from tests.factories.residents import HouseholdFactory
 
+    from .conftest import ORIGIN
+
     hh = HouseholdFactory()
     me = ResidentFactory(household=hh, birth_date=datetime.date(1950, 1, 1))
     spouse = ResidentFactory(household=hh, birth_date=datetime.date(1952, 1, 1))
@@ -166,7 +168,12 @@ def test_viewing_a_basis_records_every_household_member_whose_tax_category_it_sh
         ConsentFactory(resident=r)
     client, clerk = staff_client(roles.CLERK)
     d = services.copayment_decide(
-        resident=me, vaccine="flu_elderly", fiscal_year=2026, actor=clerk, reference_date=datetime.date(2026, 10, 1)
+        resident=me,
+        vaccine="flu_elderly",
+        fiscal_year=2026,
+        actor=clerk,
+        origin=ORIGIN,
+        reference_date=datetime.date(2026, 10, 1),
     )
     assert client.get(f"/billing/decisions/{d.pk}/").status_code == 200
     purpose = "実費の徴収 / 判定根拠の確認"
@@ -180,7 +187,7 @@ def test_season_run_is_started_from_the_screen_as_a_batch_and_its_progress_is_po
     from billing.models import DecisionRun
 
     client, _ = staff_client(roles.CLERK)
-    with mock.patch("billing.views.tasks.decision_run_task.delay_on_commit") as enqueue:
+    with mock.patch("billing.views.copayments.tasks.decision_run_task.delay_on_commit") as enqueue:
         resp = client.post("/billing/decisions/", {"vaccine": "hz", "fiscal_year": "2026", "reference_date": "R8.6.1"})
     assert resp.status_code == 302
     run = DecisionRun.objects.get()

@@ -9,31 +9,35 @@ Amounts: per line, due = 委託料 − 自己負担額 (the clinic keeps what it
 sums of its billable lines, and the database checks that due_total = fee_total − copayment_total.
 Draft claims are rebuilt on each run; approved claims are frozen; a paid month cannot be rebuilt and a
 paid claim cannot change (triggers in migration 0002).
+
+Cross-app reads, allowed and on purpose: the builder reads immunization's records
+(immunization_vaccinationrecord) and the register (residents_resident) in set-based SQL, one statement for
+a month of every clinic. It writes only billing's tables; 支払日 on the paid records is set through
+immunization.services.records_mark_paid. The statement PDF and the finance file are in statements.py.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
+from accounts.models import Staff
 from audit.models import Event
 from audit.services import access_record
-from core.legal_age import fiscal_year as fy_of
 from core.origin import Origin
+from core.refusals import Outcome, record_refusal
+from core.wareki import era_of
+from immunization import doses
 from immunization.services import records_mark_paid
 
-from .models import Claim
-from .vaccines import dose_groups
+from .. import purposes
+from ..models import Claim
+from ..vaccines import dose_groups
 
-PURPOSE = "実費の徴収 / 医療機関への委託料の支払"
-SEASONAL = ("flu_elderly", "covid_elderly")  # one dose per fiscal year
 CATCH_UP_DAYS = 366
 
 
@@ -44,8 +48,7 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 
 
 def month_label(year: int, month: int) -> str:
-    from core.wareki import era_of
-
+    """2026, 11 -> 令和8年11月分 (a claim's month as the statement names it)."""
     era, y = era_of(datetime.date(year, month, 1))
     return f"{era}{'元' if y == 1 else y}年{month}月分"
 
@@ -57,18 +60,19 @@ def _validate_month(year: int, month: int) -> None:
         raise ValidationError({"month": ["まだ来ていない月の請求は作成できません。"]})
 
 
-def _refuse(actor: Any, request: HttpRequest | None, what: str, exc: ValidationError, **detail: Any) -> None:
-    access_record(
-        event=Event.DENIED,
+def _refuse(*, actor: Staff, origin: Origin, action: str, exc: ValidationError, **detail: Any) -> None:
+    record_refusal(
         actor=actor,
-        request=request,
-        purpose=PURPOSE,
-        detail={"refused": what, "errors": exc.messages, **detail},
-        outcome="refused",
+        action=action,
+        outcome=Outcome.INVALID,
+        origin=origin,
+        purpose=purposes.CLAIMS,
+        errors=exc,
+        **detail,
     )
 
 
-def claims_prepare(*, year: int, month: int, actor: Any, request: HttpRequest | None = None) -> dict[str, int]:
+def claims_prepare(*, year: int, month: int, actor: Staff, origin: Origin) -> dict[str, int]:
     """Build (or rebuild) the month's draft claims for every institution. Approved claims stay as they are."""
     try:
         _validate_month(year, month)
@@ -78,7 +82,7 @@ def claims_prepare(*, year: int, month: int, actor: Any, request: HttpRequest | 
                 "遅れて届いた記録は翌月分の請求に含まれます。"
             )
     except ValidationError as exc:
-        _refuse(actor, request, "claims_prepare", exc, year=year, month=month)
+        _refuse(actor=actor, origin=origin, action="claims_prepare", exc=exc, year=year, month=month)
         raise
     start, end = month_bounds(year, month)
     groups = list(dose_groups().items())
@@ -90,7 +94,7 @@ def claims_prepare(*, year: int, month: int, actor: Any, request: HttpRequest | 
         "catch_up_from": start - datetime.timedelta(days=CATCH_UP_DAYS),
         "actor": getattr(actor, "pk", None),
         "now": timezone.now(),
-        "seasonal": list(SEASONAL),
+        "yearly": sorted(doses.yearly_codes()),  # one dose per fiscal year
         "dose_codes": [g[0] for g in groups],
         "vaccines": [g[1] for g in groups],
     }
@@ -171,7 +175,7 @@ def claims_prepare(*, year: int, month: int, actor: Any, request: HttpRequest | 
                       AND o.id <> y.record_id
                       AND (o.vaccinated_on < y.vaccinated_on
                            OR (o.vaccinated_on = y.vaccinated_on AND o.id < y.record_id))
-                      AND (NOT coalesce(y.vaccine = ANY(%(seasonal)s), false)
+                      AND (NOT (y.dose_code = ANY(%(yearly)s::text[]))
                            OR o.vaccinated_on >= make_date(y.fy, 4, 1))) THEN 'duplicate'
                   WHEN y.fee_id IS NULL THEN 'no_fee'
                   WHEN (y.dclass = 'exempt' AND coalesce(y.copayment_amount, 0) <> 0)
@@ -219,53 +223,59 @@ def claims_prepare(*, year: int, month: int, actor: Any, request: HttpRequest | 
         access_record(
             event=Event.BATCH,
             actor=actor,
-            request=request,
-            purpose=PURPOSE,
+            origin=origin,
+            purpose=purposes.CLAIMS,
             detail={"claims_prepare": f"{year}-{month:02d}", **summary},
         )
     return summary
 
 
-def claim_approve(*, claim: Claim, actor: Any, request: HttpRequest | None = None) -> Claim:
+def claim_approve(*, claim: Claim, actor: Staff, origin: Origin) -> Claim:
+    """承認: the draft is frozen as it stands; the next run of the month leaves it alone."""
     with transaction.atomic(durable=True):
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if locked.status != Claim.Status.DRAFT:
-            exc = ValidationError(f"この請求は{locked.get_status_display()}のため承認できません。")
-            _refuse(actor, request, "claim_approve", exc, claim=claim.pk)
-            raise exc
-        locked.status = Claim.Status.APPROVED
-        locked.approved_by = actor
-        locked.approved_at = timezone.now()
-        locked.save(update_fields=["status", "approved_by", "approved_at"])
-        access_record(
-            event=Event.UPDATE,
-            actor=actor,
-            request=request,
-            purpose=PURPOSE,
-            detail={"claim_approve": locked.pk, "due_total": locked.due_total},
-        )
-    return locked
+        if locked.status == Claim.Status.DRAFT:
+            locked.status = Claim.Status.APPROVED
+            locked.approved_by = actor
+            locked.approved_at = timezone.now()
+            locked.save(update_fields=["status", "approved_by", "approved_at"])
+            access_record(
+                event=Event.UPDATE,
+                actor=actor,
+                origin=origin,
+                purpose=purposes.CLAIMS,
+                detail={"claim_approve": locked.pk, "due_total": locked.due_total},
+            )
+            return locked
+    # refused after the transaction, so that rolling it back does not take the refusal's record with it
+    exc = ValidationError(f"この請求は{locked.get_status_display()}のため承認できません。")
+    _refuse(actor=actor, origin=origin, action="claim_approve", exc=exc, claim=claim.pk)
+    raise exc
 
 
-def claim_unapprove(*, claim: Claim, actor: Any, request: HttpRequest | None = None) -> Claim:
+def claim_unapprove(*, claim: Claim, actor: Staff, origin: Origin) -> Claim:
     """承認取消 (before payment only): the claim goes back to draft and can be rebuilt."""
     with transaction.atomic(durable=True):
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if locked.status != Claim.Status.APPROVED:
-            exc = ValidationError("承認済(未払い)の請求だけ承認を取り消せます。")
-            _refuse(actor, request, "claim_unapprove", exc, claim=claim.pk)
-            raise exc
-        locked.status = Claim.Status.DRAFT
-        locked.approved_by = None
-        locked.approved_at = None
-        locked.save(update_fields=["status", "approved_by", "approved_at"])
-        access_record(
-            event=Event.UPDATE, actor=actor, request=request, purpose=PURPOSE, detail={"claim_unapprove": locked.pk}
-        )
-    return locked
+        if locked.status == Claim.Status.APPROVED:
+            locked.status = Claim.Status.DRAFT
+            locked.approved_by = None
+            locked.approved_at = None
+            locked.save(update_fields=["status", "approved_by", "approved_at"])
+            access_record(
+                event=Event.UPDATE,
+                actor=actor,
+                origin=origin,
+                purpose=purposes.CLAIMS,
+                detail={"claim_unapprove": locked.pk},
+            )
+            return locked
+    exc = ValidationError("承認済(未払い)の請求だけ承認を取り消せます。")
+    _refuse(actor=actor, origin=origin, action="claim_unapprove", exc=exc, claim=claim.pk)
+    raise exc
 
 
-def claim_mark_paid(*, claim: Claim, paid_on: datetime.date, actor: Any, request: HttpRequest | None = None) -> Claim:
+def claim_mark_paid(*, claim: Claim, paid_on: datetime.date, actor: Staff, origin: Origin) -> Claim:
     """支払: record the payment date; from then on the claim and its lines never change."""
     current = Claim.objects.get(pk=claim.pk)
     errors = []
@@ -279,7 +289,7 @@ def claim_mark_paid(*, claim: Claim, paid_on: datetime.date, actor: Any, request
         errors.append("支払日は承認日以降の日付にしてください。")
     if errors:
         exc = ValidationError(errors)
-        _refuse(actor, request, "claim_mark_paid", exc, claim=claim.pk)
+        _refuse(actor=actor, origin=origin, action="claim_mark_paid", exc=exc, claim=claim.pk)
         raise exc
     with transaction.atomic(durable=True):
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -294,173 +304,14 @@ def claim_mark_paid(*, claim: Claim, paid_on: datetime.date, actor: Any, request
             record_ids=list(locked.lines.filter(exception="").values_list("record_id", flat=True)),
             paid_on=paid_on,
             actor=actor,
-            origin=Origin.of(request, purpose=PURPOSE),
+            origin=origin.for_purpose(purposes.CLAIMS),
             reference=f"請求 #{locked.pk}",
         )
         access_record(
             event=Event.UPDATE,
             actor=actor,
-            request=request,
-            purpose=PURPOSE,
+            origin=origin,
+            purpose=purposes.CLAIMS,
             detail={"claim_paid": locked.pk, "paid_on": paid_on.isoformat(), "due_total": locked.due_total},
         )
     return locked
-
-
-def claim_statement_rows(claim: Claim) -> list[dict[str, Any]]:
-    """The statement's body: billable lines grouped by dose, unit fee and co-payment class."""
-    with connection.cursor() as cur:
-        cur.execute(
-            """SELECT dose_code, decision_class, clinic_fee, copayment_expected, count(*),
-                      sum(clinic_fee), sum(copayment_expected), sum(amount_due)
-               FROM billing_claimline WHERE claim_id = %s AND exception = ''
-               GROUP BY dose_code, decision_class, clinic_fee, copayment_expected
-               ORDER BY dose_code, decision_class, clinic_fee""",
-            [claim.pk],
-        )
-        keys = ("dose_code", "decision_class", "unit_fee", "unit_copayment", "count", "fee", "copayment", "due")
-        return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
-
-
-def claim_held_rows(claim: Claim) -> list[dict[str, Any]]:
-    with connection.cursor() as cur:
-        cur.execute(
-            """SELECT exception, count(*) FROM billing_claimline WHERE claim_id = %s AND exception <> ''
-               GROUP BY exception ORDER BY exception""",
-            [claim.pk],
-        )
-        return [{"exception": e, "count": n} for e, n in cur.fetchall()]
-
-
-FINANCE_COLUMNS = [
-    "レコード区分",
-    "対象年月",
-    "医療機関コード",
-    "医療機関名",
-    "件数",
-    "委託料合計",
-    "自己負担額合計",
-    "支払額",
-    "保留件数",
-    "承認日",
-    "支払日",
-    "状態",
-]
-
-
-def finance_csv(*, year: int, month: int, actor: Any, request: HttpRequest | None = None) -> bytes:
-    """The finance system's file (docs/formats/billing_finance_csv.md): CP932, CRLF, approved and paid claims."""
-    claims = list(
-        Claim.objects.filter(year=year, month=month, status__in=[Claim.Status.APPROVED, Claim.Status.PAID])
-        .select_related("institution")
-        .order_by("institution__code")
-    )
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(FINANCE_COLUMNS)
-    ym = f"{year:04d}{month:02d}"
-    for c in claims:
-        w.writerow(
-            [
-                "D",
-                ym,
-                c.institution.code,
-                c.institution.name,
-                c.line_count,
-                c.fee_total,
-                c.copayment_total,
-                c.due_total,
-                c.exception_count,
-                timezone.localtime(c.approved_at).strftime("%Y%m%d") if c.approved_at else "",
-                c.paid_on.strftime("%Y%m%d") if c.paid_on else "",
-                c.get_status_display(),
-            ]
-        )
-    w.writerow(
-        [
-            "T",
-            ym,
-            "",
-            "合計",
-            sum(c.line_count for c in claims),
-            sum(c.fee_total for c in claims),
-            sum(c.copayment_total for c in claims),
-            sum(c.due_total for c in claims),
-            sum(c.exception_count for c in claims),
-            "",
-            "",
-            f"{len(claims)}機関",
-        ]
-    )
-    access_record(
-        event=Event.EXPORT,
-        actor=actor,
-        request=request,
-        purpose=PURPOSE,
-        detail={"finance_csv": ym, "claims": len(claims), "due_total": sum(c.due_total for c in claims)},
-    )
-    # names are in JIS X 0208 in practice; a character CP932 lacks is replaced, never a crash
-    return buf.getvalue().encode("cp932", errors="replace")
-
-
-def claim_statement_pdf(*, claim: Claim, actor: Any, request: HttpRequest | None = None) -> bytes:
-    """支払明細書 for one institution and month (WeasyPrint, IPAex Gothic)."""
-    from django.conf import settings
-    from django.template.loader import render_to_string
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    from .vaccines import dose_label
-
-    rows = claim_statement_rows(claim)
-    for r in rows:
-        r["label"] = dose_label(r["dose_code"])
-    held = claim_held_rows(claim)
-    from .models import ClaimException
-
-    labels = dict(ClaimException.choices)
-    for h in held:
-        h["label"] = labels.get(h["exception"], h["exception"])
-    html = render_to_string(
-        "billing/statement_pdf.html",
-        {
-            "claim": claim,
-            "institution": claim.institution,
-            "rows": rows,
-            "held": held,
-            "month_label": month_label(claim.year, claim.month),
-            "issued_on": timezone.localdate(),
-            "fiscal_year": fy_of(datetime.date(claim.year, claim.month, 1)),
-        },
-    )
-    fonts = FontConfiguration()
-    css = CSS(string=STATEMENT_CSS, font_config=fonts)
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css], font_config=fonts)
-    access_record(
-        event=Event.PRINT,
-        actor=actor,
-        request=request,
-        purpose=PURPOSE,
-        detail={
-            "statement": claim.pk,
-            "institution": claim.institution.code,
-            "month": f"{claim.year}-{claim.month:02d}",
-        },
-    )
-    return pdf
-
-
-IPAEX_GOTHIC = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"
-STATEMENT_CSS = f"""
-@font-face {{ font-family: "IPAexGothic"; src: url("file://{IPAEX_GOTHIC}"); }}
-@page {{ size: A4; margin: 18mm 15mm;
-  @bottom-center {{ content: "岡崎市 予防接種 支払明細書 " counter(page) "/" counter(pages);
-                    font-family: "IPAexGothic"; font-size: 8pt; }} }}
-html {{ font-family: "IPAexGothic", sans-serif; font-size: 10pt; }}
-h1 {{ font-size: 16pt; text-align: center; margin: 0 0 6mm; }}
-table {{ border-collapse: collapse; width: 100%; margin: 3mm 0; }}
-th, td {{ border: 0.3mm solid #333; padding: 1.2mm 2mm; }}
-td.num {{ text-align: right; }}
-.meta td {{ border: none; padding: 0.5mm 2mm; }}
-.total td {{ font-weight: bold; }}
-"""

@@ -6,6 +6,9 @@ for a person who filed a consent form (同意書). Every read of a tax status in
 (the consent test is part of the same SQL statement, so no caller can skip it), and writes one access
 record per person read (event "view", purpose 実費の徴収 / 課税状況の確認). A test checks that no other
 billing module names the tax status kind.
+
+The tax rows are the register's (residents_residentstatus): read here in set-based SQL, with the consent
+test in the same statement, never written.
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.db import connection
 
+from accounts.models import Staff
 from audit.models import Event
 from audit.services import Subject, access_record, access_record_bulk
+from core.origin import Origin
 from residents.models import Resident
 
-TAX_READ_PURPOSE = "実費の徴収 / 課税状況の確認"
+from .. import purposes
 
 # A consent valid on %(ref)s for %(vaccine)s; used as a LATERAL subquery on alias `w.resident_id`.
 VALID_CONSENT_SQL = """
@@ -43,8 +48,8 @@ def tax_statuses_read(
     fiscal_year: int,
     reference_date: datetime.date,
     vaccine: str,
-    actor: Any,
-    request: HttpRequest | None = None,
+    actor: Staff | None,
+    origin: Origin,
     detail: dict[str, Any] | None = None,
 ) -> int:
     """Read the tax status of fiscal year `fiscal_year` for the people in temp table billing_t_tax_wanted
@@ -83,14 +88,15 @@ def tax_statuses_read(
     people = cursor.fetchall()
     info = {"fiscal_year": fiscal_year, "reference_date": reference_date.isoformat(), "vaccine": vaccine}
     info.update(detail or {})
-    if request is not None and len(people) <= 50:
+    # one full record per person for a decision made on the screen; a batch writes them in bulk
+    if origin.channel == "web" and len(people) <= 50:
         for pk, atena_no, name in people:
             access_record(
                 event=Event.VIEW,
                 actor=actor,
-                request=request,
+                origin=origin,
                 subject=Subject(atena_no, Resident(pk=pk, atena_no=atena_no, name=name)),
-                purpose=TAX_READ_PURPOSE,
+                purpose=purposes.TAX_READ,
                 detail=info,
             )
     elif people:
@@ -99,8 +105,9 @@ def tax_statuses_read(
             actor=actor,
             # the 宛番号 names the person; no model object per row (110,000-person runs)
             subjects=(Subject(a) for _pk, a, _n in people),
-            purpose=TAX_READ_PURPOSE,
+            purpose=purposes.TAX_READ,
             detail=info,
+            origin=origin,
             batch_size=5000,
         )
     return len(people)
@@ -113,8 +120,6 @@ def decisions_with_changed_inputs(*, fiscal_year: int) -> list[tuple[int, str]]:
     row of anyone in the household, a consent change, or a change of the register entry (a move
     between households updates it).
     """
-    from django.db import connection
-
     with connection.cursor() as cur:
         cur.execute(
             """

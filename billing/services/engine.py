@@ -14,19 +14,26 @@ For each target resident, on the run's reference date:
 The result, the statuses and consents used, and a fingerprint of them are stored. A new decision row
 is written only where the fingerprint differs from the current one (history kept: the old row gets
 superseded_at and effective_to). Current counter decisions are left alone.
+
+Cross-app reads, allowed and on purpose: the pipeline joins the register's tables (residents_resident,
+residents_residentstatus) in SQL, because a per-person selector would mean a query per resident. It writes
+only billing's tables (billing_copaymentdecision, billing_decisionrun) and its own temp tables.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import Staff
+from core.origin import Origin
+
+from ..models import DecisionRun
+from ..vaccines import levy_date
 from . import taxdata
-from .models import DecisionRun
 
 RULE_VERSION = "okazaki-copay-2026.1"
 # Codes that mean a welfare / support period has ended (a correction row may say so).
@@ -75,13 +82,13 @@ def _step(run: DecisionRun, step: str) -> None:
     DecisionRun.objects.filter(pk=run.pk).update(step=step)
 
 
-def execute(*, run: DecisionRun, target_ids: Sequence[int] | None, actor: Any, request: Any = None) -> DecisionRun:
+def execute(*, run: DecisionRun, target_ids: Sequence[int] | None, actor: Staff | None, origin: Origin) -> DecisionRun:
     """Run the pipeline for `run` inside the caller's transaction; fills the run's counts."""
     p = {
         "ref": run.reference_date,
         "fy": run.fiscal_year,
         "tfy": run.tax_fiscal_year,
-        "levy": datetime.date(run.tax_fiscal_year, 1, 1),
+        "levy": levy_date(run.tax_fiscal_year),
         "minor_born_after": datetime.date(run.tax_fiscal_year - 16, 1, 1),
         "vaccine": run.vaccine,
         "eff": run.effective_from,
@@ -172,7 +179,7 @@ def execute(*, run: DecisionRun, target_ids: Sequence[int] | None, actor: Any, r
             reference_date=run.reference_date,
             vaccine=run.vaccine,
             actor=actor,
-            request=request,
+            origin=origin,
             detail={"decision_run": run.pk, "step": "本人"},
         )
         cur.execute(
@@ -193,7 +200,7 @@ def execute(*, run: DecisionRun, target_ids: Sequence[int] | None, actor: Any, r
             reference_date=run.reference_date,
             vaccine=run.vaccine,
             actor=actor,
-            request=request,
+            origin=origin,
             detail={"decision_run": run.pk, "step": "世帯員"},
         )
 
