@@ -94,6 +94,15 @@ def test_bad_input_gets_a_japanese_message_and_stores_nothing(staff_client, inli
     assert "日付を正しく入力" in resp.content.decode()
 
 
+def test_refused_input_is_recorded_as_invalid(staff_client, inline_queue):
+    client, staff = staff_client(roles.CLERK)
+    client.post(reverse("notices:new"), {**FORM, "cohort": "legal", "vaccine_code": "nonexistent"})
+    refusal = AuditRecord.objects.get(event="denied", actor=staff)
+    assert refusal.outcome == "invalid"
+    assert refusal.additional_data["refused"] == "batch_create"
+    assert "接種ルールがありません" in refusal.additional_data["errors"][0]
+
+
 def test_roles_without_the_right_are_refused(staff_client, elder, inline_queue):
     elder()
     created = services.batch_create(actor=None, origin=Origin.batch(), spec=reminder_spec())
