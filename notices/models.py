@@ -82,8 +82,10 @@ class NoticeBatch(models.Model):
     pages_done = models.PositiveIntegerField("作成済みページ", default=0)
     errors_count = models.PositiveIntegerField("エラー件数", default=0)
     extract_seconds = models.FloatField(null=True, blank=True)
+    # paths relative to the private storage area "notices" (notices.services.files)
     manifest_path = models.CharField(max_length=300, blank=True)
     manifest_sha256 = models.CharField(max_length=64, blank=True)
+    preview_sha256 = models.CharField(max_length=64, blank=True)  # empty until the preview is made
     origin = models.CharField("作成元", max_length=20, default="screen")
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
@@ -150,11 +152,11 @@ class NoticeChunk(models.Model):
 
 
 class PrintFile(models.Model):
-    """One PDF of a few hundred pages, sorted by postcode; stored under PRIVATE_STORAGE_ROOT."""
+    """One PDF of a few hundred pages, sorted by postcode; stored in the private storage area "notices"."""
 
     batch = models.ForeignKey(NoticeBatch, on_delete=models.CASCADE, related_name="files")
     chunk = models.OneToOneField(NoticeChunk, on_delete=models.CASCADE, related_name="file")
-    path = models.CharField(max_length=300)  # relative to PRIVATE_STORAGE_ROOT
+    path = models.CharField(max_length=300)  # relative to the area: "<batch_ref>/<file>.pdf"
     pages = models.PositiveIntegerField()
     notices = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)

@@ -1,6 +1,6 @@
 """Print-ready PDFs with WeasyPrint.
 
-Measured on the project machine (see notices/bench.py): one FontConfiguration and the parsed stylesheet
+Measured on the project machine (see ops/bench/notices.py): one FontConfiguration and the parsed stylesheet
 kept for the worker process's life, batches of notices per PDF rather than one PDF per notice, barcodes as one
 SVG path each, IPAex fonts (Debian fonts-ipaexfont) and HarfBuzz subsetting (libharfbuzz-subset0: without it
 WeasyPrint falls back to fontTools, several times slower, with only a warning — `harfbuzz_subset_available`

@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from immunization.models import Voucher
+
 from .models import ExclusionReason, MynaportalDelivery, NoticeBatch, NoticeChunk, NoticeTarget, PrintFile
 
 
@@ -68,9 +70,5 @@ def resident_notice_history(resident: Any) -> QuerySet[NoticeTarget]:
     )
 
 
-def resident_vouchers(resident: Any) -> list[Any]:
-    try:
-        from immunization.models import Voucher
-    except ImportError:
-        return []
+def resident_vouchers(resident: Any) -> list[Voucher]:
     return list(Voucher.objects.filter(resident=resident).order_by("-issued_on", "-pk")[:50])

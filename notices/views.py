@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.models import Event
-from audit.services import access_record
 from core.decorators import require_perm
+from core.origin import Origin
+from core.refusals import Outcome, record_refusal
+from core.storage import ChecksumMismatch
+from immunization.models import Voucher
+from residents.access import resident_get_for_user
 
-from . import rules, selectors, services, storage
+from . import pipeline, rules, selectors, services
 from .access import batch_get_for_user, printfile_get_for_user, target_get_for_user
 from .forms import BatchForm
 from .models import Cohort, NoticeBatch, NoticeTarget
+from .services.files import file_name
 
 VIEW = "notices.view_noticebatch"
 MANAGE = "notices.manage_batch"
@@ -27,6 +33,11 @@ def _pdf(data: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
     resp = HttpResponse(data, content_type="application/pdf")
     resp["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
     return resp
+
+
+def _tampered(exc: ChecksumMismatch) -> HttpResponse:
+    """The file no longer matches its checksum: never served (the refusal is already recorded)."""
+    return HttpResponse(exc.message, status=409, content_type="text/plain; charset=utf-8")
 
 
 @require_GET
@@ -56,14 +67,15 @@ def batch_new(request: HttpRequest) -> HttpResponse:
             notified_within_days=d["notified_within_days"],
             mynaportal=d["mynaportal"],
         )
+        origin = Origin.of(request)
         try:
-            batch = services.batch_create(user=request.user, spec=spec, request=request)
+            batch = pipeline.batch_create(actor=request.user, origin=origin, spec=spec)
         except ValidationError as exc:
             for m in exc.messages:
                 form.add_error(None, m)
-            access_record(
-                event=Event.BATCH, request=request, purpose=services.PURPOSE, outcome="refused",
-                detail={"action": "create", "errors": exc.messages},
+            record_refusal(
+                actor=request.user, action="batch_create", outcome=Outcome.INVALID, origin=origin,
+                purpose=services.PURPOSE, errors=exc,
             )  # fmt: skip
         else:
             return redirect("notices:detail", batch.pk)
@@ -71,7 +83,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
     return render(request, "notices/new.html", {"form": form}, status=status)
 
 
-def _detail_context(batch: NoticeBatch) -> dict:  # type: ignore[type-arg]
+def _detail_context(batch: NoticeBatch) -> dict[str, Any]:
     return {
         "batch": batch,
         "progress": selectors.batch_progress(batch),
@@ -102,7 +114,7 @@ def batch_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     batch = batch_get_for_user(request.user, pk, perm=MANAGE)
     try:
-        services.batch_confirm(batch=batch, user=request.user, request=request)
+        pipeline.batch_confirm(batch=batch, actor=request.user, origin=Origin.of(request))
         messages.success(request, "対象者を確定し、作成を開始しました。")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -114,7 +126,7 @@ def batch_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     batch = batch_get_for_user(request.user, pk, perm=MANAGE)
     try:
-        services.batch_cancel(batch=batch, user=request.user, request=request)
+        services.batch_cancel(batch=batch, actor=request.user, origin=Origin.of(request))
         messages.success(request, "バッチを取り消しました。作成済みの印刷ファイルは残ります。")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -125,7 +137,7 @@ def batch_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @require_perm(MANAGE)
 def batch_resume(request: HttpRequest, pk: int) -> HttpResponse:
     batch = batch_get_for_user(request.user, pk, perm=MANAGE)
-    n = services.batch_resume(batch=batch, user=request.user, request=request)
+    n = pipeline.batch_resume(batch=batch, actor=request.user, origin=Origin.of(request))
     messages.success(request, f"未完了の {n} 件を再実行します。")
     return redirect("notices:detail", batch.pk)
 
@@ -135,11 +147,11 @@ def batch_resume(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_preview(request: HttpRequest, pk: int) -> HttpResponse:
     batch = batch_get_for_user(request.user, pk, perm=MANAGE)
     try:
-        data = services.preview_read(user=request.user, request=request, batch=batch)
+        data = services.preview_read(actor=request.user, origin=Origin.of(request), batch=batch)
     except FileNotFoundError as exc:
-        from django.http import Http404
-
         raise Http404("見本はまだ作成されていません。") from exc
+    except ChecksumMismatch as exc:
+        return _tampered(exc)
     return _pdf(data, f"{batch.batch_ref}-preview.pdf")
 
 
@@ -148,13 +160,10 @@ def batch_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def printfile_download(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     pf = printfile_get_for_user(request.user, pk, file_pk)
     try:
-        data = services.printfile_read(user=request.user, request=request, file=pf)
-    except storage.ChecksumMismatch:
-        access_record(event=Event.EXPORT, request=request, outcome="tampered", detail={"file": pf.path})
-        return HttpResponse(
-            "印刷ファイルが改変されています(チェックサム不一致)。管理者に連絡してください。", status=409
-        )
-    return _pdf(data, pf.path.rsplit("/", 1)[-1], inline=False)
+        data = services.printfile_read(actor=request.user, origin=Origin.of(request), file=pf)
+    except ChecksumMismatch as exc:
+        return _tampered(exc)
+    return _pdf(data, file_name(pf.path), inline=False)
 
 
 @require_GET
@@ -162,12 +171,13 @@ def printfile_download(request: HttpRequest, pk: int, file_pk: int) -> HttpRespo
 def manifest_download(request: HttpRequest, pk: int) -> HttpResponse:
     batch = batch_get_for_user(request.user, pk, perm=DOWNLOAD)
     if not batch.manifest_path:
-        from django.http import Http404
-
         raise Http404("マニフェストはまだありません。")
-    data = services.manifest_read(user=request.user, request=request, batch=batch)
+    try:
+        data = services.manifest_read(actor=request.user, origin=Origin.of(request), batch=batch)
+    except ChecksumMismatch as exc:
+        return _tampered(exc)
     resp = HttpResponse(data, content_type="text/csv; charset=utf-8")
-    resp["Content-Disposition"] = f'attachment; filename="{batch.manifest_path.rsplit("/", 1)[-1]}"'
+    resp["Content-Disposition"] = f'attachment; filename="{file_name(batch.manifest_path)}"'
     return resp
 
 
@@ -176,7 +186,10 @@ def manifest_download(request: HttpRequest, pk: int) -> HttpResponse:
 def target_pages(request: HttpRequest, target_pk: int) -> HttpResponse:
     """The exact pages one person was sent (linked from the resident page)."""
     target: NoticeTarget = target_get_for_user(request.user, target_pk)
-    data = services.target_pages_read(user=request.user, request=request, target=target)
+    try:
+        data = services.target_pages_read(actor=request.user, origin=Origin.of(request), target=target)
+    except ChecksumMismatch as exc:
+        return _tampered(exc)
     return _pdf(data, f"{target.batch.batch_ref}-{target.seq}.pdf")
 
 
@@ -184,23 +197,20 @@ def target_pages(request: HttpRequest, target_pk: int) -> HttpResponse:
 @require_perm(MANAGE)
 def voucher_reissue(request: HttpRequest, voucher_pk: int) -> HttpResponse:
     """再発行 at the counter: void the voucher, issue the successor and return its sheet to print."""
-    from django.http import Http404
-
-    from immunization.models import Voucher
-    from residents.access import resident_get_for_user
-
     try:
         voucher = Voucher.objects.select_related("resident").get(pk=int(voucher_pk))
     except (Voucher.DoesNotExist, ValueError) as exc:
         raise Http404("該当する接種券がありません。") from exc
     resident_get_for_user(request.user, voucher.resident_id)
     reason = (request.POST.get("reason") or "").strip()
+    origin = Origin.of(request)
     try:
-        pdf = services.voucher_reissue_print(user=request.user, request=request, voucher=voucher, reason=reason)
+        pdf = services.voucher_reissue_print(actor=request.user, origin=origin, voucher=voucher, reason=reason)
     except ValidationError as exc:
-        access_record(
-            event=Event.PRINT, request=request, purpose=services.PURPOSE, outcome="refused",
-            detail={"action": "voucher_reissue", "voucher": voucher.number, "errors": exc.messages},
+        record_refusal(
+            actor=request.user, action="voucher_reissue", outcome=Outcome.INVALID, origin=origin,
+            subject_atena=voucher.resident.atena_no, obj=voucher, purpose=services.PURPOSE, errors=exc,
+            voucher=voucher.number,
         )  # fmt: skip
         return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain; charset=utf-8")
     return _pdf(pdf, f"voucher-{voucher.resident.atena_no}.pdf")

@@ -35,6 +35,7 @@ from typing import Any
 from django.db import connections
 from django.utils import timezone
 
+from core.origin import Origin
 from notices import rendering, services
 from notices.models import NoticeBatch
 from ops.bench import notices_full as full_batch
@@ -69,7 +70,6 @@ print(json.dumps({"pages": pages, "seconds": dt}))
 def _render_worker(chunk_ids: list[int], barrier: Any, out: Any) -> None:
     try:
         connections.close_all()
-        services.INLINE.set(True)
         _check(services.chunk_render(chunk_id=chunk_ids[0]))  # warm-up
         barrier.wait(timeout=600)
         t0 = time.perf_counter()
@@ -123,13 +123,12 @@ def run(*, scale: int, stdout: Any, full: bool = False) -> dict[str, float]:
 def _run_rates(stdout: Any) -> dict[str, float]:
     on = timezone.localdate()
     spec = full_batch.flu_reminder(on)
-    token = services.INLINE.set(True)
+    origin = Origin.command()
     t0 = time.perf_counter()
-    batch = services.batch_create(user=None, spec=spec, origin="bench", enqueue=False)
+    batch = services.batch_create(actor=None, origin=origin, spec=spec, source="bench")
     batch = services.batch_extract(batch_id=batch.pk, preview=False)
-    batch = services.batch_confirm(batch=batch, user=None)
+    batch = services.batch_confirm(batch=batch, actor=None, origin=origin)  # nothing queued: rendered below
     extract_s = time.perf_counter() - t0
-    services.INLINE.reset(token)
     stdout.write(
         f"  notices: extracted {batch.candidates:,}, targets {batch.targets:,}, excluded {batch.counts} "
         f"in {extract_s:.2f} s; harfbuzz-subset {'present' if rendering.harfbuzz_subset_available() else 'MISSING'}\n"

@@ -1,5 +1,5 @@
 """`manage.py bench --full`: a real batch of at least 100,000 reminder postcards, end to end, with two Celery
-worker processes — the figure `postcards_100k_min` measured rather than extrapolated (see notices/bench.py).
+worker processes — the figure `postcards_100k_min` measured rather than extrapolated (see ops/bench/notices.py).
 
 The run is what staff do on the screen: create (a worker extracts and renders the preview), confirm, and wait
 while the two workers print every chunk and the last one writes the manifest. Then every target is checked to
@@ -22,8 +22,11 @@ from django.conf import settings
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from notices import rendering, services, storage
+from core.origin import Origin
+from notices import pipeline, rendering, services
 from notices.models import NoticeBatch, NoticeTarget, PrintFile
+from notices.services import STORAGE
+from notices.services.files import batch_folder
 from ops import workers as worker_processes
 
 POSTCARDS = 100_000
@@ -46,13 +49,13 @@ def run(stdout: Any) -> dict[str, float]:
     peak_kb = 0
     try:
         t0 = time.perf_counter()
-        batch = services.batch_create(user=None, spec=spec, origin="bench")
+        batch = pipeline.batch_create(actor=None, origin=Origin.command(), spec=spec, source="bench")
         batch, peak_kb = _wait(batch, {"extracting"}, workers, peak_kb, timeout=600)
         extract_s = time.perf_counter() - t0
         if batch.state != NoticeBatch.State.PREVIEW:
             raise RuntimeError(f"extraction ended in state {batch.state}: {batch.error}")
         stdout.write(f"  notices --full: {batch.targets:,} postcards extracted and previewed in {extract_s:.1f} s\n")
-        services.batch_confirm(batch=batch, user=None)
+        pipeline.batch_confirm(batch=batch, actor=None, origin=Origin.command())
         batch, peak_kb = _wait(batch, {"queued", "running"}, workers, peak_kb, timeout=4 * 3600, stdout=stdout, t0=t0)
         total_s = time.perf_counter() - t0
         if batch.state != NoticeBatch.State.DONE:
@@ -95,18 +98,14 @@ def flu_reminder(on: datetime.date, *, age_from: int = 65) -> services.BatchSpec
 def _spec_reaching(postcards: int, on: datetime.date, stdout: Any) -> services.BatchSpec:
     """The over-65 flu reminder, its age window widened a year at a time until it reaches `postcards` people
     (the demo city of 400,000 has about 67,000 over-65s without this season's dose: too few on its own)."""
-    token = services.INLINE.set(True)
-    try:
-        for age_from in range(65, -1, -1):
-            spec = flu_reminder(on, age_from=age_from)
-            probe = services.batch_create(user=None, spec=spec, origin="bench", enqueue=False)
-            targets = services.batch_extract(batch_id=probe.pk, preview=False).targets
-            discard(probe.pk)
-            if targets >= postcards or age_from == 0:
-                stdout.write(f"  notices --full: ages {age_from}–120 give {targets:,} postcards\n")
-                return spec
-    finally:
-        services.INLINE.reset(token)
+    for age_from in range(65, -1, -1):
+        spec = flu_reminder(on, age_from=age_from)
+        probe = services.batch_create(actor=None, origin=Origin.command(), spec=spec, source="bench")
+        targets = services.batch_extract(batch_id=probe.pk, preview=False).targets
+        discard(probe.pk)
+        if targets >= postcards or age_from == 0:
+            stdout.write(f"  notices --full: ages {age_from}–120 give {targets:,} postcards\n")
+            return spec
     raise AssertionError("unreachable")
 
 
@@ -160,6 +159,6 @@ def discard(batch_id: int) -> None:
     batch = NoticeBatch.objects.filter(pk=batch_id).first()
     if batch is None:
         return
-    folder = storage.absolute(storage.batch_dir(batch.batch_ref))
+    folder = STORAGE.absolute(batch_folder(batch.batch_ref))
     batch.delete()
     shutil.rmtree(folder, ignore_errors=True)

@@ -7,7 +7,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from notices import services
+from core.origin import Origin
+from notices import pipeline, services
 from notices.models import NoticeBatch, NoticeTarget
 from tests.factories.notices import reminder_spec
 from tests.factories.residents import ResidentFactory
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _extract(**kw) -> NoticeBatch:  # type: ignore[no-untyped-def]
-    batch = services.batch_create(user=None, spec=reminder_spec(**kw), enqueue=False)
+    batch = services.batch_create(actor=None, origin=Origin.batch(), spec=reminder_spec(**kw))
     return services.batch_extract(batch_id=batch.pk)
 
 
@@ -48,7 +49,7 @@ def test_age_rule_counts_the_day_before_the_birthday(elder):
 def test_recently_notified_people_are_excluded(elder):
     a, b = elder(), elder()
     first = _extract()
-    services.batch_run_inline(batch=first, user=None)
+    pipeline.batch_run_inline(batch=first, actor=None, origin=Origin.batch())
     second = _extract(on=ON + datetime.timedelta(days=10))
     assert second.counts.get("recent") == 2
     assert second.targets == 0
@@ -116,11 +117,11 @@ def test_print_order_is_by_postcode_with_held_last(elder):
 
 def test_bad_input_is_refused_with_a_message_and_nothing_stored():
     with pytest.raises(ValidationError) as exc:
-        services.batch_create(user=None, spec=reminder_spec(age_from=70, age_to=65), enqueue=False)
+        services.batch_create(actor=None, origin=Origin.batch(), spec=reminder_spec(age_from=70, age_to=65))
     assert "年齢の範囲" in exc.value.messages[0]
     with pytest.raises(ValidationError) as exc:
         services.batch_create(
-            user=None, spec=reminder_spec(cohort="legal", dose_codes=["no_such_vaccine"]), enqueue=False
+            actor=None, origin=Origin.batch(), spec=reminder_spec(cohort="legal", dose_codes=["no_such_vaccine"])
         )
     assert "接種ルールがありません" in exc.value.messages[0]
     assert not NoticeBatch.objects.exists()
@@ -131,4 +132,4 @@ def test_empty_cohort_leaves_no_half_made_batch():
     assert batch.state == NoticeBatch.State.FAILED
     assert "対象者が0人" in batch.error
     with pytest.raises(services.BatchStateError):
-        services.batch_confirm(batch=batch, user=None)
+        services.batch_confirm(batch=batch, actor=None, origin=Origin.batch())

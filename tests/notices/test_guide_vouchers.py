@@ -7,10 +7,12 @@ import datetime
 
 import pytest
 
+from core.origin import Origin
 from immunization.models import Voucher
 from immunization.vouchers import voucher_number_valid
-from notices import hooks, services, storage
+from notices import hooks, pipeline, services
 from notices.models import NoticeBatch, NoticeChunk, NoticeTarget
+from notices.services import STORAGE
 from tests.factories.accounts import StaffFactory
 from tests.factories.immunization import RecordFactory
 from tests.factories.notices import reminder_spec
@@ -22,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def _guide(**kw) -> NoticeBatch:  # type: ignore[no-untyped-def]
     spec = reminder_spec(kind="guide", **kw)
-    return services.batch_extract(batch_id=services.batch_create(user=None, spec=spec, enqueue=False).pk)
+    return services.batch_extract(batch_id=services.batch_create(actor=None, origin=Origin.batch(), spec=spec).pk)
 
 
 def _record(resident, status, on):  # type: ignore[no-untyped-def]
@@ -51,14 +53,14 @@ def test_each_target_gets_one_voucher_printed_as_a_barcode_on_its_page(elder, se
     settings.NOTICE_CHUNK_SIZE = 2
     settings.ADAPTERS = {k: v for k, v in settings.ADAPTERS.items() if k != "COPAYMENT_CLASSES"}  # no source yet
     people = [elder() for _ in range(3)]
-    batch = services.batch_run_inline(batch=_guide(), user=None)
+    batch = pipeline.batch_run_inline(batch=_guide(), actor=None, origin=Origin.batch())
     vouchers = Voucher.objects.filter(batch_ref=batch.batch_ref)
     assert vouchers.count() == 3
     for p in people:
         v = vouchers.get(resident=p)
         assert voucher_number_valid(v.number)
         t = NoticeTarget.objects.get(batch=batch, resident=p)
-        r = pdfread.reader(storage.absolute(t.print_file.path).read_bytes())
+        r = pdfread.reader(STORAGE.absolute(t.print_file.path).read_bytes())
         letter = pdfread.page_text(r, t.first_page - 1)
         voucher_page = pdfread.page_text(r, t.first_page)
         assert p.name.replace("　", "") in letter.replace("　", "")
@@ -70,11 +72,7 @@ def test_each_target_gets_one_voucher_printed_as_a_barcode_on_its_page(elder, se
     chunk = batch.chunks.order_by("no").first()
     NoticeChunk.objects.filter(pk=chunk.pk).update(state="pending")
     NoticeBatch.objects.filter(pk=batch.pk).update(state="running")
-    token = services.INLINE.set(True)
-    try:
-        services.chunk_render(chunk_id=chunk.pk)
-    finally:
-        services.INLINE.reset(token)
+    services.chunk_render(chunk_id=chunk.pk)
     assert Voucher.objects.filter(batch_ref=batch.batch_ref).count() == 3
 
 
@@ -82,10 +80,10 @@ def test_copayment_class_from_billing_hook_is_printed(elder, settings):
     exempt, payer = elder(), elder()
     settings.ADAPTERS = {**settings.ADAPTERS, "COPAYMENT_CLASSES": "tests.notices.test_guide_vouchers.only_first"}
     ONLY_FIRST[:] = [exempt.pk]
-    batch = services.batch_run_inline(batch=_guide(), user=None)
+    batch = pipeline.batch_run_inline(batch=_guide(), actor=None, origin=Origin.batch())
     for person, text in ((exempt, "免除(生活保護)"), (payer, "要確認")):
         t = NoticeTarget.objects.get(batch=batch, resident=person)
-        r = pdfread.reader(storage.absolute(t.print_file.path).read_bytes())
+        r = pdfread.reader(STORAGE.absolute(t.print_file.path).read_bytes())
         assert text in pdfread.page_text(r, t.first_page)
     assert Voucher.objects.get(batch_ref=batch.batch_ref, resident=exempt).copayment_class == "免除(生活保護)"
     assert Voucher.objects.get(batch_ref=batch.batch_ref, resident=payer).copayment_class is None
@@ -97,7 +95,7 @@ def test_reissue_at_the_counter_voids_the_old_voucher_and_prints_the_new_one(eld
     from accounts import roles
 
     person = elder()
-    batch = services.batch_run_inline(batch=_guide(), user=None)
+    batch = pipeline.batch_run_inline(batch=_guide(), actor=None, origin=Origin.batch())
     old = Voucher.objects.get(batch_ref=batch.batch_ref, resident=person)
     client, _ = staff_client(roles.CLERK)
     url = reverse("notices:voucher_reissue", args=[old.pk])

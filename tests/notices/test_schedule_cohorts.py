@@ -9,9 +9,11 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from core.origin import Origin
 from immunization import schedule
-from notices import schedules, services, storage, tasks
+from notices import pipeline, schedules, services, tasks
 from notices.models import NoticeBatch, NoticeTarget
+from notices.services import STORAGE
 from tests.factories.notices import reminder_spec
 
 from . import pdfread
@@ -26,13 +28,13 @@ def test_mr2_guide_letters_reach_the_legal_cohort_with_each_deadline(elder):
     also = elder(birth_date=hi)
     too_young = elder(birth_date=hi + datetime.timedelta(days=1))
     spec = reminder_spec(kind="guide", vaccine_code="mr", dose_codes=["mr_2"], cohort="legal", window_end=None)
-    batch = services.batch_extract(batch_id=services.batch_create(user=None, spec=spec, enqueue=False).pk)
+    batch = services.batch_extract(batch_id=services.batch_create(actor=None, origin=Origin.batch(), spec=spec).pk)
     ids = set(NoticeTarget.objects.filter(batch=batch).values_list("resident_id", flat=True))
     assert ids == {inside.pk, also.pk}
     assert too_young.pk not in ids
-    batch = services.batch_run_inline(batch=batch, user=None)
+    batch = pipeline.batch_run_inline(batch=batch, actor=None, origin=Origin.batch())
     t = NoticeTarget.objects.get(batch=batch, resident=inside)
-    r = pdfread.reader(storage.absolute(t.print_file.path).read_bytes())
+    r = pdfread.reader(STORAGE.absolute(t.print_file.path).read_bytes())
     letter = pdfread.page_text(r, t.first_page - 1)
     assert "MR(麻しん風しん)2期" in letter.replace(" ", "")
     assert "令和9年3月31日" in letter  # MR 2期 ends the March before primary school
@@ -42,7 +44,7 @@ def test_overdue_reminder_takes_those_past_the_standard_window():
     lo, hi = schedule.cohort_window("mr_1", ON)
     slo, _shi = schedule.standard_window("mr_1", ON)
     spec = reminder_spec(vaccine_code="mr", dose_codes=["mr_1"], cohort="overdue", window_end=None)
-    batch = services.batch_create(user=None, spec=spec, enqueue=False)
+    batch = services.batch_create(actor=None, origin=Origin.batch(), spec=spec)
     from notices import extraction
 
     [rng] = extraction.cohort_ranges(batch)
@@ -55,7 +57,7 @@ def test_overdue_for_a_dose_whose_standard_window_is_the_legal_one_says_what_to_
 
     spec = reminder_spec(vaccine_code="mr", dose_codes=["mr_2"], cohort="overdue")
     with pytest.raises(ValidationError, match="法定接種期間内の人"):
-        services.batch_create(user=None, spec=spec, enqueue=False)
+        services.batch_create(actor=None, origin=Origin.batch(), spec=spec)
 
 
 def test_default_schedules_exist_disabled_and_run_a_batch_that_waits_for_staff(elder):

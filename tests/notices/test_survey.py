@@ -7,8 +7,10 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from notices import services, storage
+from core.origin import Origin
+from notices import pipeline, services
 from notices.models import NoticeBatch, NoticeTarget
+from notices.services import STORAGE
 
 from . import pdfread
 from .conftest import ON
@@ -26,13 +28,13 @@ def test_survey_goes_to_children_who_moved_in_within_the_period(elder):
     adult = elder(became_resident_on=ON - datetime.timedelta(days=10), became_resident_reason="転入")
     spec = services.BatchSpec(kind="survey", vaccine_code="", dose_codes=[], on=ON, cohort="movein", age_from=0,
                               age_to=15, movein_from=ON - datetime.timedelta(days=60))  # fmt: skip
-    batch = services.batch_extract(batch_id=services.batch_create(user=None, spec=spec, enqueue=False).pk)
+    batch = services.batch_extract(batch_id=services.batch_create(actor=None, origin=Origin.batch(), spec=spec).pk)
     ids = set(NoticeTarget.objects.filter(batch=batch).values_list("resident_id", flat=True))
     assert ids == {moved.pk}
     assert not ids & {born_here.pk, long_ago.pk, adult.pk}
-    batch = services.batch_run_inline(batch=batch, user=None)
+    batch = pipeline.batch_run_inline(batch=batch, actor=None, origin=Origin.batch())
     t = NoticeTarget.objects.get(batch=batch)
-    r = pdfread.reader(storage.absolute(t.print_file.path).read_bytes())
+    r = pdfread.reader(STORAGE.absolute(t.print_file.path).read_bytes())
     assert "保護者様" in pdfread.page_text(r, 0)
     form = pdfread.page_text(r, 1)
     assert "予防接種歴調査票" in form
@@ -54,7 +56,7 @@ def test_command_line_preview_and_run(elder, capsys):
     assert f"id={batch.pk}" in out
     assert "通知 3 件、6 ページ" in out
     assert "manifest:" in out
-    assert str(storage.absolute(batch.files.get().path)) in out
+    assert str(STORAGE.absolute(batch.files.get().path)) in out
 
 
 def test_command_line_fails_with_a_message_on_an_empty_cohort():

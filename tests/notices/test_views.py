@@ -7,8 +7,10 @@ from django.urls import reverse
 
 from accounts import roles
 from audit.models import AuditRecord
-from notices import services
+from core.origin import Origin
+from notices import pipeline, services
 from notices.models import NoticeBatch, NoticeTarget
+from notices.services import STORAGE
 from tests.factories.notices import reminder_spec
 
 from . import pdfread
@@ -18,11 +20,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def inline_queue(monkeypatch):
-    """Run the queued steps in-process for screen tests (the worker tests use a real worker)."""
-    monkeypatch.setattr(services, "_enqueue_extract", lambda batch_id: services.batch_extract(batch_id=batch_id))
-    token = services.INLINE.set(True)
-    yield
-    services.INLINE.reset(token)
+    """Run the queued extraction in-process for screen tests (the worker tests use a real worker); the chunks
+    are rendered by the test itself."""
+
+    def run(task, *args):  # type: ignore[no-untyped-def]
+        if task == pipeline.TASK_EXTRACT:
+            services.batch_extract(batch_id=args[0])
+
+    monkeypatch.setattr(pipeline, "_queue", run)
 
 
 FORM = {
@@ -89,10 +94,21 @@ def test_bad_input_gets_a_japanese_message_and_stores_nothing(staff_client, inli
     assert "日付を正しく入力" in resp.content.decode()
 
 
+def test_refused_input_is_recorded_as_invalid(staff_client, inline_queue):
+    client, staff = staff_client(roles.CLERK)
+    client.post(reverse("notices:new"), {**FORM, "cohort": "legal", "vaccine_code": "nonexistent"})
+    refusal = AuditRecord.objects.get(event="denied", actor=staff)
+    assert refusal.outcome == "invalid"
+    assert refusal.additional_data["refused"] == "batch_create"
+    assert "接種ルールがありません" in refusal.additional_data["errors"][0]
+
+
 def test_roles_without_the_right_are_refused(staff_client, elder, inline_queue):
     elder()
-    created = services.batch_create(user=None, spec=reminder_spec(), enqueue=False)
-    batch = services.batch_run_inline(batch=services.batch_extract(batch_id=created.pk), user=None)
+    created = services.batch_create(actor=None, origin=Origin.batch(), spec=reminder_spec())
+    batch = pipeline.batch_run_inline(
+        batch=services.batch_extract(batch_id=created.pk), actor=None, origin=Origin.batch()
+    )
     f = batch.files.get()
     client, _ = staff_client(roles.ENTRY)
     for url in (
@@ -109,12 +125,10 @@ def test_roles_without_the_right_are_refused(staff_client, elder, inline_queue):
 
 
 def test_tampered_print_file_is_not_served(staff_client, elder):
-    from notices import storage
-
     elder()
-    b = services.batch_create(user=None, spec=reminder_spec(), enqueue=False)
-    batch = services.batch_run_inline(batch=services.batch_extract(batch_id=b.pk), user=None)
+    b = services.batch_create(actor=None, origin=Origin.batch(), spec=reminder_spec())
+    batch = pipeline.batch_run_inline(batch=services.batch_extract(batch_id=b.pk), actor=None, origin=Origin.batch())
     f = batch.files.get()
-    storage.absolute(f.path).write_bytes(b"%PDF-1.7 replaced")
+    STORAGE.absolute(f.path).write_bytes(b"%PDF-1.7 replaced")
     client, _ = staff_client(roles.CLERK)
     assert client.get(reverse("notices:file", args=[batch.pk, f.pk])).status_code == 409

@@ -11,10 +11,13 @@ from collections import Counter
 
 import pytest
 
+from core.origin import Origin
 from immunization.models import Voucher
 from integration.simulator import national
-from notices import services, storage
+from notices import pipeline, services
 from notices.models import NoticeBatch, NoticeChunk, NoticeTarget, PrintFile
+from notices.services import STORAGE
+from notices.services.files import batch_folder
 from tests.factories.notices import reminder_spec
 from tests.factories.residents import give_mynumber, valid_mynumber
 
@@ -36,11 +39,11 @@ def test_worker_killed_mid_batch_then_restarted_issues_everything_exactly_once(e
     for i, child in enumerate(children):
         give_mynumber(child, valid_mynumber(1000 + i))  # Mynaportal needs the person's number link
     spec = reminder_spec(kind="guide", vaccine_code="mr", dose_codes=["mr_2"], age_from=5, age_to=5)
-    batch = services.batch_create(user=None, spec=spec, enqueue=False)
+    batch = services.batch_create(actor=None, origin=Origin.batch(), spec=spec)
     batch = services.batch_extract(batch_id=batch.pk)
     assert batch.targets == 40
     assert batch.vaccine_class == "A"
-    batch = services.batch_confirm(batch=batch, user=None)  # 10 chunks queued on Redis
+    batch = pipeline.batch_confirm(batch=batch, actor=None, origin=Origin.batch())  # 10 chunks queued on Redis
     assert batch.chunks_total == 10
 
     log = tmp_path / "worker.log"
@@ -78,7 +81,7 @@ def test_worker_killed_mid_batch_then_restarted_issues_everything_exactly_once(e
     assert len({(t.print_file_id, t.first_page) for t in targets}) == 40
     assert PrintFile.objects.filter(batch=batch).count() == 10
     for pf in PrintFile.objects.filter(batch=batch):
-        r = pdfread.reader(storage.absolute(pf.path).read_bytes())
+        r = pdfread.reader(STORAGE.absolute(pf.path).read_bytes())
         assert len(r.pages) == pf.pages == 8
         for t in (t for t in targets if t.print_file_id == pf.pk):
             v = Voucher.objects.get(batch_ref=batch.batch_ref, resident_id=t.resident_id)
@@ -89,5 +92,5 @@ def test_worker_killed_mid_batch_then_restarted_issues_everything_exactly_once(e
     assert sorted(n["atena_no"] for n in received) == sorted(c.atena_no for c in children)
     assert batch.target_rows.filter(mynaportal__status="delivered").count() == 40
     # no stray temporary or half files left in the batch folder
-    names = {p.name for p in storage.absolute(storage.batch_dir(batch.batch_ref)).iterdir()}
+    names = {p.name for p in STORAGE.absolute(batch_folder(batch.batch_ref)).iterdir()}
     assert not [n for n in names if n.endswith(".tmp")]

@@ -12,8 +12,10 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from notices import rules, services, storage
+from core.origin import Origin
+from notices import pipeline, rules, services
 from notices.models import BatchKind, Cohort, ExclusionReason, NoticeBatch
+from notices.services import STORAGE
 
 KINDS = {"guide": BatchKind.GUIDE, "reminder": BatchKind.REMINDER, "survey": BatchKind.SURVEY}
 
@@ -64,8 +66,9 @@ class Command(BaseCommand):
         )
         if cohort == Cohort.AGE and spec.age_to is None:
             spec.age_to = 120
+        origin = Origin.command()
         try:
-            batch = services.batch_create(user=None, spec=spec, origin="command", enqueue=False)
+            batch = services.batch_create(actor=None, origin=origin, spec=spec, source="command")
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         batch = services.batch_extract(batch_id=batch.pk)
@@ -73,18 +76,18 @@ class Command(BaseCommand):
         if batch.state == NoticeBatch.State.FAILED:
             raise CommandError(batch.error)
         if o["preview"]:
-            self.stdout.write(f"見本: {storage.absolute(services.preview_path(batch))}")
+            self.stdout.write(f"見本: {STORAGE.absolute(services.preview_path(batch))}")
             return
         try:
-            batch = services.batch_run_inline(batch=batch, user=None)
+            batch = pipeline.batch_run_inline(batch=batch, actor=None, origin=origin)
         except Exception as exc:
             raise CommandError(f"バッチ {batch.batch_ref} の作成に失敗しました: {exc}") from exc
         if batch.state != NoticeBatch.State.DONE:
             raise CommandError(f"バッチ {batch.batch_ref} は完了していません(状態: {batch.get_state_display()})。")
         self.stdout.write(f"通知 {batch.notices_done:,} 件、{batch.pages_done:,} ページ")
         for f in batch.files.order_by("chunk__no"):
-            self.stdout.write(f"  {storage.absolute(f.path)}  {f.pages}ページ  sha256={f.sha256}")
-        self.stdout.write(f"manifest: {storage.absolute(batch.manifest_path)}")
+            self.stdout.write(f"  {STORAGE.absolute(f.path)}  {f.pages}ページ  sha256={f.sha256}")
+        self.stdout.write(f"manifest: {STORAGE.absolute(batch.manifest_path)}")
 
     def _counts(self, batch: NoticeBatch) -> None:
         self.stdout.write(f"バッチ {batch.batch_ref} (id={batch.pk}) 状態: {batch.get_state_display()}")
