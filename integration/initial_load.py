@@ -1,9 +1,11 @@
-"""住民記録 初期一括 (docs/formats/registry-initial.md): a new city's whole register with My Numbers,
-checked whole and written with PostgreSQL COPY (400,000 people in well under two minutes).
+"""住民記録 初期一括 (docs/formats/registry-initial.md): a new city's whole register with My Numbers, checked
+whole here, then registered by residents' bulk-register service (residents.bulk.register_bulk: the lock, the
+ids, the COPY of households, residents and encrypted My Numbers, the search keys and the register's access
+record). The plain number exists only in the file and in this process's memory.
 
-My Numbers are encrypted (residents.mynumber.encrypt) and blind-indexed on the way in; the plain
-number exists only in the file and in this process's memory. The run (FeedRun, with the file's
-sha256) and one access record are the audit of the load: per-row auditlog entries are not written.
+What stays here is the file: its format and line-numbered checks, and the registry cursors (this app's
+table) that make later change events older than the snapshot stale. The run (FeedRun, with the file's
+sha256, and its `import` record) and residents' `batch` record are the audit of the load.
 """
 
 from __future__ import annotations
@@ -15,13 +17,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.kana import address_key, normalize_kana, normalize_text
+from core.origin import Origin
 from residents import mynumber as mn
-from residents.bulk import copy_rows
+from residents.bulk import BulkConflict, NewResident, copy_rows, register_bulk
 from residents.models import Resident
 
 from .envelope import MAX_ERRORS, FeedRejected, LineError, read_envelope
-from .models import FeedRun
 
 FORMAT = "JUKI_SHOKI"
 COLUMNS = (
@@ -52,40 +53,6 @@ COLUMNS = (
     "mynumber",
 )
 NEEDED = ("name", "name_kana", "sex", "birth_date", "household_no", "address")
-RESIDENT_COLUMNS = (
-    "id",
-    "atena_no",
-    "resident_type",
-    "status",
-    "name",
-    "name_kana",
-    "alias_name",
-    "alias_kana",
-    "alpha_name",
-    "sex",
-    "birth_date",
-    "household_id",
-    "relation1",
-    "relation2",
-    "relation3",
-    "postal_code",
-    "address",
-    "katagaki",
-    "town_code",
-    "block_code",
-    "school_district",
-    "prev_address",
-    "next_address",
-    "became_resident_on",
-    "became_resident_reason",
-    "ceased_reason",
-    "kana_key",
-    "given_kana_key",
-    "name_key",
-    "address_key",
-    "created_at",
-    "updated_at",
-)
 
 
 @dataclass
@@ -100,17 +67,27 @@ class Result:
     notes: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass
+class Checked:
+    """The rows of a file that passed every check, in file order."""
+
+    people: list[NewResident] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # 宛番号 -> line
+    seqs: list[int] = field(default_factory=list)  # the snapshot's 連携通番, parallel to people
+    households: dict[str, str] = field(default_factory=dict)  # 世帯番号 -> the first 世帯主名 given
+    numbers: dict[str, str] = field(default_factory=dict)  # 宛番号 -> My Number
+
+
 def _date(text: str) -> datetime.date:
     if len(text) != 8 or not text.isdigit():
         raise ValueError(text)
     return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
 
 
-def _check(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[tuple], list[LineError]]:
-    """Validate every row; returns (line, row, birth, became, number) tuples."""
+def _check(rows: list[tuple[int, dict[str, str]]]) -> tuple[Checked, list[LineError]]:
+    """Validate every row against the format (the register itself is checked by the service, under its lock)."""
     errors: list[LineError] = []
-    out: list[tuple] = []
-    atena_seen: dict[str, int] = {}
+    out = Checked()
     number_seen: dict[str, int] = {}
     today = timezone.localdate()
     sexes, types = set(Resident.Sex.values), set(Resident.Type.values)
@@ -121,10 +98,10 @@ def _check(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[tuple], list[Li
         a = r["atena_no"]
         if not a.isdigit() or len(a) > 15:
             problems.append(f"宛番号 {a!r} が15桁以内の数字ではありません。")
-        elif a in atena_seen:
-            problems.append(f"宛番号 {a} が重複しています({atena_seen[a]}行目と同じ)。")
+        elif a in out.lines:
+            problems.append(f"宛番号 {a} が重複しています({out.lines[a]}行目と同じ)。")
         else:
-            atena_seen[a] = line
+            out.lines[a] = line
         if not r["seq"].isdigit():
             problems.append(f"連携通番(seq) {r['seq']!r} が数字ではありません。")
         missing = [n for n in NEEDED if not r[n]]
@@ -159,143 +136,80 @@ def _check(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[tuple], list[Li
                 number_seen[number] = line
         for p in problems:
             errors.append(LineError(line, p))
-        if not problems:
-            out.append((line, r, birth, became, number))
+        if problems or errors:
+            continue
+        assert birth is not None  # required above
+        out.people.append(
+            NewResident(
+                atena_no=a,
+                household_no=r["household_no"],
+                name=r["name"],
+                name_kana=r["name_kana"],
+                sex=r["sex"],
+                birth_date=birth,
+                resident_type=r["resident_type"],
+                alias_name=r["alias_name"],
+                alias_kana=r["alias_kana"],
+                alpha_name=r["alpha_name"],
+                relation1=r["relation1"],
+                relation2=r["relation2"],
+                relation3=r["relation3"],
+                postal_code=r["postal_code"],
+                address=r["address"],
+                katagaki=r["katagaki"],
+                town_code=r["town_code"],
+                block_code=r["block_code"],
+                school_district=r["school_district"],
+                prev_address=r["prev_address"],
+                became_resident_on=became,
+                became_resident_reason=r["became_resident_reason"],
+            )
+        )
+        out.seqs.append(int(r["seq"]))
+        if not out.households.get(r["household_no"]):
+            out.households[r["household_no"]] = r["head_name"]
+        if number:
+            out.numbers[a] = number
     return out, errors
 
 
-def _allocate(cur: Any, table: str, count: int) -> int:
-    """Reserve `count` ids of the table's sequence; returns the first."""
-    cur.execute(f"SELECT pg_get_serial_sequence('{table}', 'id')")
-    seq = cur.fetchone()[0]
-    cur.execute("SELECT nextval(%s)", [seq])
-    first = cur.fetchone()[0]
-    if count > 1:
-        cur.execute("SELECT setval(%s, %s)", [seq, first + count - 1])
-    return first
-
-
-def load(data: bytes, *, run: FeedRun, dry_run: bool = False) -> Result:
+def load(data: bytes, *, actor: Any, origin: Origin, dry_run: bool = False) -> Result:
     env = read_envelope(data, expected_format=FORMAT, allowed=COLUMNS, required=COLUMNS)
     checked, errors = _check(env.rows)
     if errors:
         raise FeedRejected(errors)
     result = Result(records=len(env.rows), file_id=env.file_id)
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(
-            "LOCK TABLE residents_resident, residents_household, residents_mynumber IN SHARE ROW EXCLUSIVE MODE"
-        )
-        # The register may hold people already only if the file does not collide with them.
-        cur.execute("SELECT atena_no FROM residents_resident")
-        existing = {a for (a,) in cur.fetchall()}
-        cur.execute("SELECT blind_index FROM residents_mynumber")
-        existing_idx = {b for (b,) in cur.fetchall()}
-        ring = mn.keyring()
-        numbers: list[tuple[int, str, str]] = []  # (row index, number, blind index)
-        for i, (line, r, *_rest) in enumerate(checked):
-            if r["atena_no"] in existing:
-                errors.append(LineError(line, f"宛番号 {r['atena_no']} は既に住民記録にあります。"))
-            if r["mynumber"]:
-                idx = mn.blind_index(r["mynumber"])
-                if idx in existing_idx:
-                    errors.append(LineError(line, "この個人番号は既に別の住民に登録されています。"))
-                numbers.append((i, r["mynumber"], idx))
-            if len(errors) >= MAX_ERRORS:
-                break
-        if errors:
-            raise FeedRejected(errors)
+    with transaction.atomic():
+        try:
+            counts = register_bulk(
+                households=checked.households,
+                residents=checked.people,
+                mynumbers=checked.numbers,
+                actor=actor,
+                origin=origin,
+                dry_run=dry_run,
+            )
+        except BulkConflict as exc:
+            raise FeedRejected(
+                [LineError(checked.lines[c.atena_no], c.message) for c in exc.conflicts[:MAX_ERRORS]]
+            ) from None
+        result.applied = counts.residents
+        result.mynumbers = counts.mynumbers
         if dry_run:
-            result.applied = len(checked)
-            result.mynumbers = len(numbers)
-            transaction.set_rollback(True)
             return result
-
-        cur.execute("SELECT household_no, id FROM residents_household")
-        households = dict(cur.fetchall())
-        new_households: dict[str, str] = {}
-        for _line, r, *_rest in checked:
-            no = r["household_no"]
-            if no not in households and not new_households.get(no):
-                new_households[no] = r["head_name"]
-        if new_households:
-            first = _allocate(cur, "residents_household", len(new_households))
-            hh_rows = []
-            for offset, (no, head) in enumerate(new_households.items()):
-                households[no] = first + offset
-                hh_rows.append((first + offset, no, head))
-            copy_rows(cur, "residents_household", ("id", "household_no", "head_name"), hh_rows)
-        result.households = len(new_households)
-
-        now = timezone.now()
-        first_id = _allocate(cur, "residents_resident", len(checked))
-
-        def resident_rows():  # type: ignore[no-untyped-def]
-            for i, (_line, r, birth, became, _n) in enumerate(checked):
-                kana = r["name_kana"]
-                given = kana.replace("\u3000", " ").partition(" ")[2]
-                yield (
-                    first_id + i,
-                    r["atena_no"],
-                    r["resident_type"],
-                    Resident.Status.RESIDENT,
-                    r["name"],
-                    kana,
-                    r["alias_name"],
-                    r["alias_kana"],
-                    r["alpha_name"],
-                    r["sex"],
-                    birth,
-                    households[r["household_no"]],
-                    r["relation1"],
-                    r["relation2"],
-                    r["relation3"],
-                    r["postal_code"],
-                    r["address"],
-                    r["katagaki"],
-                    r["town_code"],
-                    r["block_code"],
-                    r["school_district"],
-                    r["prev_address"],
-                    "",
-                    became,
-                    r["became_resident_reason"],
-                    "",
-                    normalize_kana(kana),
-                    normalize_kana(given),
-                    normalize_text(r["name"]),
-                    address_key(r["address"]),
-                    now,
-                    now,
-                )
-
-        copy_rows(cur, "residents_resident", RESIDENT_COLUMNS, resident_rows())
-
-        def number_rows():  # type: ignore[no-untyped-def]
-            for i, number, idx in numbers:
-                key_id, ciphertext = mn.encrypt(number, key_id=ring.active_id)
-                yield (first_id + i, key_id, ciphertext, idx, "registry", now)
-
-        copy_rows(
-            cur,
-            "residents_mynumber",
-            ("resident_id", "key_id", "ciphertext", "blind_index", "identity_check", "registered_at"),
-            number_rows(),
-        )
-        copy_rows(
-            cur,
-            "integration_registrycursor",
-            ("atena_no", "last_seq"),
-            ((r["atena_no"], int(r["seq"])) for _line, r, *_rest in checked),
-        )
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE residents_resident; ANALYZE residents_mynumber; ANALYZE residents_household")
-    result.applied = len(checked)
-    result.mynumbers = len(numbers)
+        with connection.cursor() as cur:
+            copy_rows(
+                cur,
+                "integration_registrycursor",
+                ("atena_no", "last_seq"),
+                ((p.atena_no, seq) for p, seq in zip(checked.people, checked.seqs, strict=True)),
+            )
+    result.households = counts.households
     result.notes.append(
         {
             "line": None,
-            "message": f"住民 {len(checked):,} 人、世帯 {len(new_households):,}、"
-            f"個人番号 {len(numbers):,} 件を登録しました。",
+            "message": f"住民 {counts.residents:,} 人、世帯 {counts.households:,}、"
+            f"個人番号 {counts.mynumbers:,} 件を登録しました。",
         }
     )
     return result

@@ -11,16 +11,16 @@ answers to theirs. Format: docs/formats/intermediate-server.md.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from audit.models import Event
-from audit.services import Subject, access_record
+from audit.services import Subject, access_record, access_record_bulk
 from core.origin import Origin
+from core.refusals import Outcome, record_refusal
 from residents.models import MyNumber, Resident
 from residents.registry import resident_set_unified_no
 
@@ -68,44 +68,45 @@ def link_ensure(*, resident: Resident) -> NumberLink | None:
     return link
 
 
-def _refuse(*, user: Any, resident: Resident | None, request: HttpRequest | None, why: str, detail: dict) -> None:
-    with transaction.atomic():
-        access_record(
-            event=Event.DENIED,
-            actor=user,
-            request=request,
-            subject=_subject(resident),
-            purpose="情報照会",
-            detail={**detail, "reason": why},
-            outcome="denied",
-        )
+def _refuse(*, actor: Any, origin: Origin | None, resident: Resident, why: str, detail: dict[str, str]) -> NoReturn:
+    record_refusal(
+        actor=actor,
+        action="network_inquiry",
+        outcome=Outcome.DENIED,
+        origin=origin,
+        subject_atena=resident.atena_no,
+        obj=resident,
+        purpose="情報照会",
+        reason=why,
+        **detail,
+    )
     raise InquiryRefused(why)
 
 
 def inquiry_send(
     *,
-    user: Any,
+    actor: Any,
+    origin: Origin | None,
     resident: Resident,
     item_code: str,
     business: str,
     purpose: str = "",
-    request: HttpRequest | None = None,
 ) -> Inquiry:
     """Ask another body through the network. Refused (and recorded) unless the item is permitted for the
-    business and the user holds the right; the legal basis and the requesting business are stored."""
+    business and the actor holds the right; the legal basis and the requesting business are stored.
+    `origin` is None for the adapters, which are called without one (core.adapters)."""
     detail = {"item": item_code, "business": business}
-    if not (user and user.is_authenticated and user.has_perm(INQUIRY_PERM)):
-        _refuse(user=user, resident=resident, request=request, why="情報照会の権限がありません。", detail=detail)
+    if not (actor and actor.is_authenticated and actor.has_perm(INQUIRY_PERM)):
+        _refuse(actor=actor, origin=origin, resident=resident, why="情報照会の権限がありません。", detail=detail)
     item = inquiry_allowed(item_code, business)
     if item is None:
         _refuse(
-            user=user,
+            actor=actor,
+            origin=origin,
             resident=resident,
-            request=request,
             why="照会許可用照合リストにない照会です(項目と事務の組合せが許可されていません)。",
             detail=detail,
         )
-    assert item is not None
     with transaction.atomic():
         link = link_ensure(resident=resident)
         status, answer, message = Inquiry.Status.ERROR, {}, ""
@@ -127,7 +128,7 @@ def inquiry_send(
             legal_basis=item.legal_basis,
             resident=resident,
             unified_no=link.unified_no if link else "",
-            requested_by=user,
+            requested_by=actor,
             purpose=purpose[:200],
             status=status,
             answer=answer,
@@ -135,8 +136,8 @@ def inquiry_send(
         )
         access_record(
             event=Event.MYNUMBER_USE,
-            actor=user,
-            request=request,
+            actor=actor,
+            origin=origin,
             subject=_subject(resident),
             purpose=business,
             detail={
@@ -146,6 +147,7 @@ def inquiry_send(
                 "provider": item.provider,
                 "result": status,
             },
+            # "error" is not a refusal: the inquiry was allowed and made, the network did not answer
             outcome="ok" if status != Inquiry.Status.ERROR else "error",
         )
     return inquiry
@@ -156,9 +158,14 @@ def public_funds_account_lookup(resident: Resident, *, requested_by: Any, purpos
 
     Returns {"bank_code","bank_name","branch_code","branch_name","account_type","account_no",
     "holder_kana"}, or None when the person registered no account (or has no My Number link).
-    Raises PermissionDenied (recorded) when the user may not make network inquiries."""
+    Raises PermissionDenied (recorded) when the actor may not make network inquiries."""
     inquiry = inquiry_send(
-        user=requested_by, resident=resident, item_code="public_funds_account", business=RELIEF, purpose=purpose
+        actor=requested_by,
+        origin=None,
+        resident=resident,
+        item_code="public_funds_account",
+        business=RELIEF,
+        purpose=purpose,
     )
     if inquiry.status != Inquiry.Status.ANSWERED:
         return None
@@ -223,25 +230,26 @@ def provision_receive(
 
 
 def provision_decide(
-    *, user: Any, provision: ProvisionRequest, approve: bool, note: str = "", request: HttpRequest | None = None
+    *, actor: Any, origin: Origin, provision: ProvisionRequest, approve: bool, note: str = ""
 ) -> ProvisionRequest:
     """A supervisor approves (answer sent from the 副本) or refuses a queued answer."""
-    if not (user and user.is_authenticated and user.has_perm(APPROVE_PERM)):
-        access_record(
-            event=Event.DENIED,
-            actor=user,
-            request=request,
-            subject=_subject(provision.resident),
+    if not (actor and actor.is_authenticated and actor.has_perm(APPROVE_PERM)):
+        record_refusal(
+            actor=actor,
+            action="provision_decide",
+            outcome=Outcome.DENIED,
+            origin=origin,
+            subject_atena=provision.resident.atena_no if provision.resident else "",
+            obj=provision.resident,
             purpose="情報提供の承認",
-            detail={"request_id": provision.request_id},
-            outcome="denied",
+            request_id=provision.request_id,
         )
         raise PermissionDenied("情報提供を承認する権限がありません。")
     with transaction.atomic():
         locked = ProvisionRequest.objects.select_for_update().get(pk=provision.pk)
         if locked.status != ProvisionRequest.Status.PENDING:
             raise ValueError("この照会は既に処理されています。")
-        locked.decided_by = user
+        locked.decided_by = actor
         locked.decided_at = timezone.now()
         locked.decision_note = note[:200]
         if approve:
@@ -257,8 +265,8 @@ def provision_decide(
         locked.save()
         access_record(
             event=Event.EXPORT if approve else Event.UPDATE,
-            actor=user,
-            request=request,
+            actor=actor,
+            origin=origin,
             subject=_subject(locked.resident),
             purpose="情報提供の承認" if approve else "情報提供の不承認",
             detail={"request_id": locked.request_id, "item": locked.item_code, "note": note[:200]},
@@ -289,6 +297,7 @@ def copies_refresh_vaccination_history(*, chunk: int = 2000) -> int:
             .values_list("resident_id", "dose_code", "vaccinated_on")
         )
         for resident_id, code, on in rows:
+            assert on is not None  # filtered above
             history[resident_id].append({"vaccine": code, "dose": "", "date": on.isoformat(), "city": "岡崎市"})
         with transaction.atomic():
             existing = {
@@ -316,8 +325,6 @@ def copies_refresh_vaccination_history(*, chunk: int = 2000) -> int:
 def links_sync(*, chunk: int = 5000) -> int:
     """Register at the intermediate server every person whose My Number has no link yet, or whose
     number changed since (a nightly job; the adapters also link on first use). Returns links written."""
-    from audit.services import access_record_bulk
-
     written = 0
     while True:
         todo = list(
@@ -333,7 +340,7 @@ def links_sync(*, chunk: int = 5000) -> int:
             access_record_bulk(
                 event=Event.MYNUMBER_USE,
                 actor=None,
-                subjects=[_subject(r) for r in todo],
+                subjects=[Subject(atena_no=r.atena_no, obj=r) for r in todo],
                 purpose="中間サーバーへの紐付け登録",
             )
         written += len(todo)

@@ -15,6 +15,7 @@ from django.db import transaction
 from audit.models import Event
 from audit.services import Subject, access_record
 from core.kana import address_key, normalize_text
+from core.refusals import Outcome, record_refusal
 from residents import mynumber as mn
 from residents.models import Resident
 from residents.services import can_use_mynumber
@@ -22,6 +23,7 @@ from residents.services import can_use_mynumber
 from .simulator import national
 
 FIELDS = ("name", "sex", "birth_date", "address")
+PURPOSE = "住基ネット本人確認"
 
 
 def _address_key(text: str) -> str:
@@ -49,14 +51,7 @@ def verify_mynumber(
 
     A number failing the check digit is "not_found" without asking 住基ネット."""
     if not can_use_mynumber(requested_by):
-        with transaction.atomic():
-            access_record(
-                event=Event.DENIED,
-                actor=requested_by,
-                purpose="住基ネット本人確認",
-                detail={"requested": "jukinet_verify"},
-                outcome="denied",
-            )
+        record_refusal(actor=requested_by, action="jukinet_verify", outcome=Outcome.DENIED, purpose=PURPOSE)
         raise PermissionDenied("個人番号を扱う権限がありません。")
     number = mn.normalize(mynumber)
     index = mn.blind_index(number) if number.isascii() and number.isdigit() else ""
@@ -84,7 +79,7 @@ def verify_mynumber(
             event=Event.MYNUMBER_USE,
             actor=requested_by,
             subject=Subject(atena_no=resident.atena_no, obj=resident) if resident else None,
-            purpose="住基ネット本人確認",
+            purpose=PURPOSE,
             detail={"mynumber_blind_index": index, "result": out["result"], "fields": out["fields"]},
         )
     return out

@@ -30,28 +30,35 @@ def _invalid(notice: dict[str, Any]) -> str:
     return ""
 
 
-def send_notices(notices: list[dict[str, Any]]) -> list[dict[str, str]]:
+def _target(
+    atena_no: str, residents: dict[str, Resident], links: dict[int, NumberLink]
+) -> tuple[Resident, NumberLink] | str:
+    """The person and their link at the intermediate server, or why the notice cannot go."""
+    resident = residents.get(atena_no)
+    if resident is None:
+        return "宛番号が住民記録にありません"
+    link = links.get(resident.pk) or link_ensure(resident=resident)
+    if link is None:
+        return "個人番号の紐付けがないためマイナポータルに送れません"
+    return resident, link
+
+
+def send_notices(notices: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Send each notice to its person's Mynaportal; one result per notice, in the same order:
     {"notice_id", "status": "delivered"|"failed", "message"}. A failure of one never stops the rest."""
     atena_nos = {str(n.get("atena_no", "")) for n in notices}
     residents = {r.atena_no: r for r in Resident.objects.filter(atena_no__in=atena_nos)}
     links = {link.resident_id: link for link in NumberLink.objects.filter(resident__atena_no__in=atena_nos)}
     side = national()
-    results: list[dict[str, str]] = []
+    results: list[dict[str, Any]] = []
     delivered_to: list[Resident] = []
     for notice in notices:
         notice_id = str(notice.get("notice_id", ""))
-        problem = _invalid(notice)
-        resident = residents.get(str(notice.get("atena_no", "")))
-        if not problem and resident is None:
-            problem = "宛番号が住民記録にありません"
-        if not problem:
-            link = links.get(resident.pk) or link_ensure(resident=resident)
-            if link is None:
-                problem = "個人番号の紐付けがないためマイナポータルに送れません"
-        if problem:
-            results.append({"notice_id": notice_id, "status": "failed", "message": problem})
+        target = _invalid(notice) or _target(str(notice.get("atena_no", "")), residents, links)
+        if isinstance(target, str):
+            results.append({"notice_id": notice_id, "status": "failed", "message": target})
             continue
+        resident, link = target
         try:
             status, message = side.deliver_notice(unified_no=link.unified_no, notice=notice)
         except NationalSideUnavailable as exc:

@@ -174,7 +174,7 @@ def plan(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[Change], list[Lin
     seen = {e.event_id: e for e in AppliedEvent.objects.filter(event_id__in=first_line)}
     cursors = dict(RegistryCursor.objects.filter(atena_no__in=atenas).values_list("atena_no", "last_seq"))
     # What the register will look like while the file is applied, event by event.
-    state = {a: (r.status, r.birth_date) for a, r in people.items()}
+    state: dict[str, tuple[str, datetime.date | None]] = {a: (r.status, r.birth_date) for a, r in people.items()}
 
     for c in sorted(changes, key=lambda c: (c.seq, c.line)):
         done = seen.get(c.event_id)
@@ -198,11 +198,12 @@ def plan(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[Change], list[Lin
         if c.event_type not in ("10", "11") and current is None:
             errors.append(LineError(c.line, f"{label}: 宛番号 {c.atena_no} の住民が住民記録にありません。"))
             continue
-        birth = c.values["birth_date"] if c.values["birth_date"] else current[1] if current else None
-        if c.event_type in ("20", "21", "22") and current[0] != Resident.Status.RESIDENT:
+        held_status, held_birth = current if current is not None else ("", None)  # "": a new person
+        birth = c.values["birth_date"] if c.values["birth_date"] else held_birth
+        if c.event_type in ("20", "21", "22") and held_status != Resident.Status.RESIDENT:
             errors.append(
                 LineError(
-                    c.line, f"{label}: 宛番号 {c.atena_no} は住民ではありません({Resident.Status(current[0]).label})。"
+                    c.line, f"{label}: 宛番号 {c.atena_no} は住民ではありません({Resident.Status(held_status).label})。"
                 )
             )
             continue
@@ -216,7 +217,7 @@ def plan(rows: list[tuple[int, dict[str, str]]]) -> tuple[list[Change], list[Lin
             errors.append(LineError(c.line, f"生年月日 {birth:%Y-%m-%d} が未来の日付です。"))
             continue
         status = {"20": Resident.Status.MOVED_OUT, "21": Resident.Status.DECEASED, "22": Resident.Status.DELETED}.get(
-            c.event_type, Resident.Status.RESIDENT if c.event_type in ("10", "11") else current[0]
+            c.event_type, Resident.Status.RESIDENT if c.event_type in ("10", "11") else held_status
         )
         state[c.atena_no] = (status, birth)
         cursors[c.atena_no] = c.seq
@@ -228,7 +229,7 @@ def _given(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     return {n: values[n] for n in names if values[n] not in ("", None)}
 
 
-def apply(changes: list[Change], run: FeedRun, actor: Any = None) -> Result:
+def apply(changes: list[Change], *, run: FeedRun, actor: Any) -> Result:
     """Apply a checked plan (inside the caller's transaction), set-based through RegisterBatch."""
     result = Result(records=len(changes))
     atenas = {c.atena_no for c in changes if c.action == "apply"}

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from audit.models import Event
 from audit.services import access_record
+from core.origin import Origin
 
 from . import initial_load, registry_feed, status_feed
 from .envelope import FeedRejected, LineError, read_envelope
@@ -123,7 +124,14 @@ def _check_and_apply(
 
 
 def _finish(
-    run: FeedRun, source: FeedSource, started: float, actor: Any, result: Any, errors: list[LineError]
+    run: FeedRun,
+    source: FeedSource,
+    started: float,
+    *,
+    actor: Any,
+    origin: Origin,
+    result: Any,
+    errors: list[LineError],
 ) -> FeedRun:
     run.finished_at = timezone.now()
     run.duration_s = round(time.perf_counter() - started, 3)
@@ -141,6 +149,7 @@ def _finish(
     access_record(
         event=Event.IMPORT,
         actor=actor,
+        origin=origin,
         purpose=f"{source.name}の取込",
         detail={
             "run_id": run.pk,
@@ -153,6 +162,7 @@ def _finish(
             "stale": run.stale,
             "errors": len(run.errors),
         },
+        # a rejected file is the run's result, not a refused action: it is not counted among refusals
         outcome="ok" if run.status != FeedRun.Status.FAILED else "rejected",
     )
     return run
@@ -164,11 +174,13 @@ def feed_import(
     data: bytes,
     filename: str = "",
     trigger: str,
-    actor: Any = None,
+    actor: Any,
+    origin: Origin,
     dry_run: bool = False,
 ) -> FeedRun:
     """Check one file whole and apply it in one transaction; a rejected file stores nothing of its
-    content, only the failed run with its line-numbered report."""
+    content, only the failed run with its line-numbered report. `actor` is None for the scheduled job
+    and the command line."""
     source = FeedSource.objects.get(code=source_code)
     started = time.perf_counter()
     run = FeedRun.objects.create(
@@ -180,14 +192,14 @@ def feed_import(
     )
     if source.kind == FeedSource.Kind.INITIAL:
         try:
-            result = initial_load.load(data, run=run, dry_run=dry_run)
+            result = initial_load.load(data, actor=actor, origin=origin, dry_run=dry_run)
         except FeedRejected as exc:
-            return _finish(run, source, started, actor, None, exc.errors)
+            return _finish(run, source, started, actor=actor, origin=origin, result=None, errors=exc.errors)
         run.status = FeedRun.Status.DRY_RUN if dry_run else FeedRun.Status.SUCCEEDED
         run.file_id = result.file_id
         if not dry_run:
             FeedSource.objects.filter(pk=source.pk).update(last_success_at=timezone.now())
-        return _finish(run, source, started, actor, result, [])
+        return _finish(run, source, started, actor=actor, origin=origin, result=result, errors=[])
     try:
         env = read_envelope(
             data,
@@ -196,9 +208,11 @@ def feed_import(
             required=_columns(source),
         )
     except FeedRejected as exc:
-        return _finish(run, source, started, actor, None, exc.errors)
+        return _finish(run, source, started, actor=actor, origin=origin, result=None, errors=exc.errors)
     run.file_id = env.file_id
-    return _run_rows(run, source, env.rows, created=env.created, started=started, actor=actor, dry_run=dry_run)
+    return _run_rows(
+        run, source, env.rows, created=env.created, started=started, actor=actor, origin=origin, dry_run=dry_run
+    )
 
 
 def _columns(source: FeedSource) -> tuple[str, ...]:
@@ -215,6 +229,7 @@ def _run_rows(
     created: Any,
     started: float,
     actor: Any,
+    origin: Origin,
     dry_run: bool,
 ) -> FeedRun:
     try:
@@ -228,14 +243,15 @@ def _run_rows(
                 source.last_success_at = timezone.now()
                 source.save(update_fields=["last_success_at", "state"])
     except FeedRejected as exc:
-        return _finish(run, source, started, actor, None, exc.errors)
+        return _finish(run, source, started, actor=actor, origin=origin, result=None, errors=exc.errors)
     run.status = FeedRun.Status.DRY_RUN if dry_run else FeedRun.Status.SUCCEEDED
-    return _finish(run, source, started, actor, result, [])
+    return _finish(run, source, started, actor=actor, origin=origin, result=result, errors=[])
 
 
-def feed_receive_message(*, source: FeedSource, payload: Any) -> FeedRun:
+def feed_receive_message(*, source: FeedSource, payload: Any, origin: Origin) -> FeedRun:
     """A real-time message: {"message_id": str, "events": [{<every column of the format>}, …]}.
-    Each event is numbered from 1 in the report; any key outside the format rejects the message."""
+    Each event is numbered from 1 in the report; any key outside the format rejects the message.
+    No staff member acts: the sending system authenticated with its token."""
     started = time.perf_counter()
     message_id = str(payload.get("message_id", "")) if isinstance(payload, dict) else ""
     run = FeedRun.objects.create(
@@ -269,5 +285,5 @@ def feed_receive_message(*, source: FeedSource, payload: Any) -> FeedRun:
         if not payload["events"]:
             errors.append(LineError(None, "異動が1件もありません。"))
     if errors:
-        return _finish(run, source, started, None, None, errors)
-    return _run_rows(run, source, rows, created=None, started=started, actor=None, dry_run=False)
+        return _finish(run, source, started, actor=None, origin=origin, result=None, errors=errors)
+    return _run_rows(run, source, rows, created=None, started=started, actor=None, origin=origin, dry_run=False)

@@ -24,14 +24,16 @@ class RowError(ValueError):
     pass
 
 
-def _date(row: dict[str, str], name: str, label: str, *, optional: bool = False) -> datetime.date | None:
+def _date(row: dict[str, str], name: str, label: str) -> datetime.date:
     text = row[name]
-    if not text and optional:
-        return None
     try:
         return parse_date(text)
     except ValueError:
         raise RowError(f"{label}({name}) {text!r} が日付(YYYYMMDD)ではありません。") from None
+
+
+def _date_or_none(row: dict[str, str], name: str, label: str) -> datetime.date | None:
+    return _date(row, name, label) if row[name] else None
 
 
 def _code(row: dict[str, str], name: str, label: str, table: dict[str, str]) -> str:
@@ -86,7 +88,7 @@ def _welfare(row: dict[str, str]) -> Converted:
         )
     code = _code(row, "welfare_class", "保護状態", WELFARE_CLASSES)
     start = _date(row, "start_date", "開始日")
-    end = _date(row, "end_date", "終了日", optional=True)
+    end = _date_or_none(row, "end_date", "終了日")
     _period(start, end)
     return kind, code, None, start, end, {}
 
@@ -97,7 +99,7 @@ def _insurance(kind: str) -> Callable[[dict[str, str]], Converted]:
         if not (number.isdigit() and 6 <= len(number) <= 10):
             raise RowError(f"被保険者番号 {number!r} が6〜10桁の数字ではありません。")
         start = _date(row, "acquired_on", "資格取得日")
-        end = _date(row, "lost_on", "資格喪失日", optional=True)
+        end = _date_or_none(row, "lost_on", "資格喪失日")
         _period(start, end)
         return kind, "被保険者", None, start, end, {"insured_no": number}
 
@@ -118,7 +120,7 @@ def _disability(row: dict[str, str]) -> Converted:
     if grade not in GRADES[kind]:
         raise RowError(f"{kind}の等級 {grade!r} は定義されていません({'、'.join(GRADES[kind])})。")
     start = _date(row, "issued_on", "交付日")
-    end = _date(row, "valid_to", "有効期限", optional=True)
+    end = _date_or_none(row, "valid_to", "有効期限")
     _period(start, end)
     code = f"{kind}{grade}級" if kind != "療育" else f"療育{grade}"
     return "disability", code, None, start, end, {}
@@ -134,7 +136,7 @@ def _postal(row: dict[str, str], name: str) -> str:
 def _dv(row: dict[str, str]) -> Converted:
     code = _code(row, "support_type", "支援措置区分", DV_TYPES)
     start = _date(row, "start_date", "支援開始日")
-    end = _date(row, "end_date", "支援終了日", optional=True)
+    end = _date_or_none(row, "end_date", "支援終了日")
     _period(start, end)
     if not row["mail_address"]:
         raise RowError("DV等支援対象者には送付先住所(mail_address)が必要です。")
@@ -149,7 +151,7 @@ def _dv(row: dict[str, str]) -> Converted:
 def _mailing(row: dict[str, str]) -> Converted:
     item = _code(row, "mail_item", "送付先の税目", MAIL_ITEMS)
     start = _date(row, "valid_from", "開始日")
-    end = _date(row, "valid_to", "終了日", optional=True)
+    end = _date_or_none(row, "valid_to", "終了日")
     _period(start, end)
     if not row["address"]:
         raise RowError("送付先住所(address)がありません。")

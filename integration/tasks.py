@@ -14,6 +14,8 @@ from pathlib import Path
 from celery import shared_task
 from django.conf import settings
 
+from core.origin import Origin
+
 from .models import FeedRun, FeedSource
 from .services import feed_import, sources_ensure
 
@@ -42,7 +44,12 @@ def poll_source(source: FeedSource) -> list[int]:
         if claimed is None:
             continue
         run = feed_import(
-            source_code=source.code, data=claimed.read_bytes(), filename=path.name, trigger=FeedRun.Trigger.SCHEDULE
+            source_code=source.code,
+            data=claimed.read_bytes(),
+            filename=path.name,
+            trigger=FeedRun.Trigger.SCHEDULE,
+            actor=None,
+            origin=Origin.batch(),
         )
         folder = inbox / ("rejected" if run.status == FeedRun.Status.FAILED else "done")
         folder.mkdir(exist_ok=True)

@@ -14,8 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.models import Event
 from audit.services import access_record
-from core.adapters import get_adapter
+from core.adapters import jukinet_verifier
 from core.decorators import require_perm
+from core.origin import Origin
+from core.refusals import Outcome, record_refusal
 from residents.access import resident_get_for_user
 
 from . import intermediate, selectors
@@ -64,6 +66,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         filename=f.name,
         trigger=FeedRun.Trigger.UPLOAD,
         actor=request.user,
+        origin=Origin.of(request),
         dry_run=form.cleaned_data["dry_run"],
     )
     if run.status == FeedRun.Status.FAILED:
@@ -93,12 +96,12 @@ def inquiry_new(request: HttpRequest, resident_pk: int) -> HttpResponse:
         return HttpResponseBadRequest("照会項目と事務を選んでください。")
     try:
         inquiry = intermediate.inquiry_send(
-            user=request.user,
+            actor=request.user,
+            origin=Origin.of(request),
             resident=resident,
             item_code=form.cleaned_data["item"],
             business=form.cleaned_data["business"],
             purpose=form.cleaned_data["purpose"],
-            request=request,
         )
     except intermediate.InquiryRefused as exc:
         messages.error(request, str(exc))
@@ -113,7 +116,8 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     resident_get_for_user(request.user, inquiry.resident_id)
     access_record(
         event=Event.VIEW,
-        request=request,
+        actor=request.user,
+        origin=Origin.of(request),
         subject=intermediate._subject(inquiry.resident),
         purpose="情報照会の回答の閲覧",
         detail={"inquiry_id": inquiry.pk},
@@ -155,11 +159,11 @@ def approval_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest("承認または不承認を選んでください。")
     try:
         intermediate.provision_decide(
-            user=request.user,
+            actor=request.user,
+            origin=Origin.of(request),
             provision=provision,
             approve=decision == "approve",
             note=request.POST.get("note", ""),
-            request=request,
         )
     except ValueError as exc:
         messages.error(request, str(exc))
@@ -177,7 +181,7 @@ def juki_verify(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        result = get_adapter("JUKINET_VERIFY")(
+        result = jukinet_verifier()(
             mynumber=data["mynumber"],
             name=data["name"],
             sex=data["sex"],
@@ -205,19 +209,21 @@ def api_events(request: HttpRequest, code: str) -> JsonResponse:
     token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     source = source_for_token(code, token)
     if source is None:
-        access_record(
-            event=Event.DENIED,
-            request=request,
+        record_refusal(
+            actor=None,
+            action="realtime_feed",
+            outcome=Outcome.DENIED,
+            origin=Origin.of(request),
             purpose="リアルタイム連携",
-            detail={"source": code, "reason": "invalid token"},
-            outcome="denied",
+            source=code,
+            reason="invalid token",
         )
         return JsonResponse({"error": "連携元の認証に失敗しました。"}, status=401)
     try:
         payload = json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         payload = None
-    run = feed_receive_message(source=source, payload=payload)
+    run = feed_receive_message(source=source, payload=payload, origin=Origin.of(request))
     body = {
         "run_id": run.pk,
         "status": run.status,

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.origin import Origin
 from integration.envelope import write_envelope
 from integration.models import FeedRun, RegistryCursor
 from integration.services import feed_import, sources_ensure
@@ -157,7 +158,14 @@ def run(*, scale: int, stdout: Any) -> dict[str, float]:
 
     def apply_daily() -> float:
         t0 = time.perf_counter()
-        run = feed_import(source_code="registry", data=daily, filename="bench_ido.csv", trigger=FeedRun.Trigger.COMMAND)
+        run = feed_import(
+            source_code="registry",
+            data=daily,
+            filename="bench_ido.csv",
+            trigger=FeedRun.Trigger.COMMAND,
+            actor=None,
+            origin=Origin.command(),
+        )
         took = time.perf_counter() - t0
         if run.status != FeedRun.Status.SUCCEEDED or run.applied != REGISTRY_CHANGES:
             raise RuntimeError(f"bench registry file not applied: {run.errors[:3]}")
@@ -170,7 +178,14 @@ def run(*, scale: int, stdout: Any) -> dict[str, float]:
 
     def apply_initial() -> float:
         t0 = time.perf_counter()
-        run = feed_import(source_code="initial", data=big, filename="bench_shoki.csv", trigger=FeedRun.Trigger.COMMAND)
+        run = feed_import(
+            source_code="initial",
+            data=big,
+            filename="bench_shoki.csv",
+            trigger=FeedRun.Trigger.COMMAND,
+            actor=None,
+            origin=Origin.command(),
+        )
         took = time.perf_counter() - t0
         if run.status != FeedRun.Status.SUCCEEDED or run.applied != INITIAL_ROWS:
             raise RuntimeError(f"bench initial load failed: {run.errors[:3]}")

@@ -4,12 +4,14 @@ simulated national side."""
 from __future__ import annotations
 
 import datetime
+import inspect
 import json
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditRecord
+from core import adapters
 from core.adapters import get_adapter
 from integration.models import Inquiry
 from integration.simulator import national
@@ -195,3 +197,21 @@ def test_real_national_side_is_refused_not_faked(settings):
     settings.INTEGRATION_NATIONAL_SIDE = "production"
     with pytest.raises(ImproperlyConfigured):
         national()
+
+
+@pytest.mark.parametrize(
+    ("name", "protocol"),
+    [
+        ("PUBLIC_FUNDS_ACCOUNT", adapters.PublicFundsAccountLookup),
+        ("MYNAPORTAL_NOTICE", adapters.MynaportalSender),
+        ("JUKINET_VERIFY", adapters.JukinetVerifier),
+    ],
+)
+def test_each_adapter_has_the_signature_of_its_protocol(name, protocol):
+    """The apps call the adapters through core.adapters' Protocols: same parameters, same kinds, same defaults."""
+
+    def shape(fn):
+        params = [p for p in inspect.signature(fn).parameters.values() if p.name != "self"]
+        return [(p.name, p.kind, p.default) for p in params]
+
+    assert shape(get_adapter(name)) == shape(protocol.__call__)

@@ -49,7 +49,13 @@ def test_initial_load_registers_people_households_and_encrypted_numbers(staff_cl
 
     rows = [person(i) for i in range(6)]
     rows[5]["mynumber"] = ""
-    result = feed_import(source_code="initial", data=initial_file(rows, encoding="CP932"), trigger="command")
+    result = feed_import(
+        source_code="initial",
+        data=initial_file(rows, encoding="CP932"),
+        trigger="command",
+        actor=None,
+        origin=Origin.command(),
+    )
 
     assert result.status == "succeeded", result.errors
     assert Resident.objects.filter(atena_no__startswith="3000000").count() == 6
@@ -76,6 +82,8 @@ def test_initial_load_registers_people_households_and_encrypted_numbers(staff_cl
             [event("30", "300000000", 90, address="古い"), event("30", "300000001", 101, address="愛知県岡崎市新住所")]
         ),
         trigger="command",
+        actor=None,
+        origin=Origin.command(),
     )
     assert (late.applied, late.stale) == (1, 1)
 
@@ -85,7 +93,9 @@ def test_initial_load_rejects_bad_numbers_and_duplicates_without_echoing_numbers
     rows = [person(1), person(2), person(1, mynumber=valid_mynumber(1050)), person(3, mynumber="123456789012")]
     rows[3]["mynumber"] = rows[3]["mynumber"][:11] + str((mn.check_digit(rows[3]["mynumber"][:11]) + 1) % 10)
     rows.append(person(4, mynumber=rows[1]["mynumber"]))
-    result = feed_import(source_code="initial", data=initial_file(rows), trigger="command")
+    result = feed_import(
+        source_code="initial", data=initial_file(rows), trigger="command", actor=None, origin=Origin.command()
+    )
     assert result.status == "failed"
     assert [e["line"] for e in result.errors] == [5, 6, 7]
     assert "重複" in result.errors[0]["message"]

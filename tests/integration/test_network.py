@@ -8,10 +8,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditRecord
+from core.origin import Origin
 from integration import intermediate
 from integration.models import Inquiry, ProvisionRequest, SimulatorRecord
 from integration.permitted import COPAYMENT, RECORDS, RELIEF
 from residents import mynumber as mn
+
+WEB = Origin(ip="192.0.2.10")
 
 
 @pytest.mark.django_db
@@ -21,16 +24,22 @@ def test_inquiry_outside_the_permitted_list_is_refused_and_recorded(numbered_res
 
     # tax status is permitted for the co-payment business, not for relief
     with pytest.raises(intermediate.InquiryRefused):
-        intermediate.inquiry_send(user=mynumber_staff, resident=resident, item_code="local_tax", business=RELIEF)
+        intermediate.inquiry_send(
+            actor=mynumber_staff, origin=WEB, resident=resident, item_code="local_tax", business=RELIEF
+        )
     with pytest.raises(intermediate.InquiryRefused):
-        intermediate.inquiry_send(user=mynumber_staff, resident=resident, item_code="medical_records", business=RECORDS)
+        intermediate.inquiry_send(
+            actor=mynumber_staff, origin=WEB, resident=resident, item_code="medical_records", business=RECORDS
+        )
 
     assert not Inquiry.objects.exists()
     denied = AuditRecord.objects.filter(event="denied", subject_atena=resident.atena_no)
     assert denied.count() == 2
     assert "照会許可用照合リスト" in denied.first().additional_data["reason"]
 
-    ok = intermediate.inquiry_send(user=mynumber_staff, resident=resident, item_code="local_tax", business=COPAYMENT)
+    ok = intermediate.inquiry_send(
+        actor=mynumber_staff, origin=WEB, resident=resident, item_code="local_tax", business=COPAYMENT
+    )
     assert ok.status == "answered"
     assert ok.answer == {"tax": "課税"}
     assert ok.legal_basis
@@ -43,7 +52,12 @@ def test_mover_in_history_inquiry(numbered_resident, mynumber_staff, sim):
     history = {"records": [{"vaccine": "MR 1期", "date": "2023-05-01", "city": "豊田市"}]}
     sim.register_provider_copy(item_code="vaccination_history", blind_index=mn.blind_index(number), payload=history)
     got = intermediate.inquiry_send(
-        user=mynumber_staff, resident=resident, item_code="vaccination_history", business=RECORDS, purpose="転入者"
+        actor=mynumber_staff,
+        origin=WEB,
+        resident=resident,
+        item_code="vaccination_history",
+        business=RECORDS,
+        purpose="転入者",
     )
     assert got.answer == history
     resident.refresh_from_db()
@@ -83,15 +97,15 @@ def test_no_auto_answer_item_waits_for_a_supervisor(numbered_resident, sim, cler
     assert sim.answers_received("REQ-2") == []
 
     with pytest.raises(PermissionDenied):
-        intermediate.provision_decide(user=clerk, provision=req, approve=True)
+        intermediate.provision_decide(actor=clerk, origin=WEB, provision=req, approve=True)
     assert sim.answers_received("REQ-2") == []
 
-    done = intermediate.provision_decide(user=supervisor, provision=req, approve=True, note="確認済")
+    done = intermediate.provision_decide(actor=supervisor, origin=WEB, provision=req, approve=True, note="確認済")
     assert done.status == "approved"
     assert done.decided_by == supervisor
     assert sim.answers_received("REQ-2") == [{"status": "answered", "data": {"benefit": "医療費"}}]
     with pytest.raises(ValueError, match="既に処理"):
-        intermediate.provision_decide(user=supervisor, provision=req, approve=False)
+        intermediate.provision_decide(actor=supervisor, origin=WEB, provision=req, approve=False)
 
 
 @pytest.mark.django_db
@@ -99,7 +113,7 @@ def test_rejected_answer_sends_a_refusal(numbered_resident, sim, supervisor):
     resident, _ = numbered_resident(15)
     intermediate.copy_register(resident=resident, item_code="relief_benefit", payload={"benefit": "医療費"})
     req = _receive(resident, "relief_benefit", "REQ-3")
-    intermediate.provision_decide(user=supervisor, provision=req, approve=False, note="本人同意なし")
+    intermediate.provision_decide(actor=supervisor, origin=WEB, provision=req, approve=False, note="本人同意なし")
     assert sim.answers_received("REQ-3") == [{"status": "refused"}]
     assert not SimulatorRecord.objects.filter(channel="answer_out", payload__data__benefit="医療費").exists()
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from audit.models import AuditRecord
+from core.origin import Origin
 from integration.models import FeedRun, FeedSource
 from integration.services import feed_import, sources_ensure
 from residents.models import Resident
@@ -20,6 +21,7 @@ def _sources(db):
 
 
 def run(data: bytes, **kw) -> FeedRun:
+    kw = {"actor": None, "origin": Origin.command(), **kw}
     return feed_import(source_code="registry", data=data, filename="ido.csv", trigger="command", **kw)
 
 

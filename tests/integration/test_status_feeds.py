@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from core.origin import Origin
 from integration.models import FeedRun
 from integration.services import feed_import, sources_ensure
 from residents.models import ResidentStatus
@@ -74,7 +75,14 @@ def _sources(db):
 
 
 def go(source: str, data: bytes) -> FeedRun:
-    return feed_import(source_code=source, data=data, filename=f"{source}.csv", trigger="command")
+    return feed_import(
+        source_code=source,
+        data=data,
+        filename=f"{source}.csv",
+        trigger="command",
+        actor=None,
+        origin=Origin.command(),
+    )
 
 
 @pytest.mark.django_db

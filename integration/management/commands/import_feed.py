@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.origin import Origin
 from integration.models import FeedRun
 from integration.services import SOURCES, feed_import, sources_ensure
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
             data=path.read_bytes(),
             filename=path.name,
             trigger=FeedRun.Trigger.COMMAND,
+            actor=None,
+            origin=Origin.command(),
             dry_run=opts["dry_run"],
         )
         if run.status == FeedRun.Status.FAILED:
