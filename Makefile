@@ -41,7 +41,7 @@ lint: .venv/.installed
 typecheck: .venv/.installed .env
 	.venv/bin/mypy
 
-test: sysdeps .venv/.installed .env services lint
+test: sysdeps .venv/.installed .env services lint typecheck
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 

@@ -41,7 +41,7 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
         event=Event.LOGIN_FAILED,
         origin=Origin.of(request),
         detail={"username": str(credentials.get("username", ""))[:150]},
-        outcome="failed",
+        outcome=Outcome.FAILED,
     )
 
 

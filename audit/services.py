@@ -35,17 +35,12 @@ def access_record(
     event: Event | str,
     actor: Any = None,
     origin: Origin | None = None,
-    request: Any = None,  # transitional: views pass origin=Origin.of(request)
     subject: Subject | None = None,
     purpose: str = "",
     detail: dict[str, Any] | None = None,
     outcome: str = Outcome.OK,
 ) -> AuditRecord:
     """Write one access record: who, when, from where, whom, what, why."""
-    if actor is None and request is not None and getattr(request, "user", None) is not None:
-        actor = request.user if request.user.is_authenticated else None
-    if origin is None and request is not None:
-        origin = Origin.of(request)
     if actor is not None and not getattr(actor, "is_authenticated", True):
         actor = None  # AnonymousUser: the record names nobody, the username field says so
     subject = subject or Subject()

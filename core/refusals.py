@@ -17,12 +17,18 @@ from .origin import Origin
 
 
 class Outcome(models.TextChoices):
+    """Every outcome an audit record can carry: the refusals below, and the results of allowed actions."""
+
     OK = "ok", "正常"
     DENIED = "denied", "拒否(権限・規則)"  # no right, or a rule forbids this person doing it (four-eyes)
     INVALID = "invalid", "入力不備"  # input rejected: nothing was stored
     NOT_FOUND = "not_registered", "該当なし"
     LOCKED = "locked", "ロック中"
     TAMPERED = "tampered", "改ざん検知"  # a stored file no longer matches its checksum
+    # results of actions that were allowed but did not succeed (not refusals: the monthly review counts apart)
+    FAILED = "failed", "失敗"  # e.g. a wrong password
+    REJECTED = "rejected", "取込不可"  # a linkage file that failed validation as a whole
+    ERROR = "error", "相手方エラー"  # the other system answered with an error
 
 
 REFUSED = (Outcome.DENIED, Outcome.INVALID, Outcome.LOCKED, Outcome.TAMPERED)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, F, Field, Q, QuerySet
 
+from core.legal_age import birth_range_for_ages
 from residents.models import Resident
 
 from . import eligibility
@@ -174,11 +175,12 @@ def movein_candidates(
     Children up to 20 (the Japanese encephalitis special cohort ends at 20); with `include_elderly`
     also those 60 and over (B-class vaccinations).
     """
-    youngest_child_birth = _years_before(date_to, 20)
-    oldest_elderly_birth = _years_before(date_to, 60)
-    age_q = Q(birth_date__gt=youngest_child_birth)
+    # legal age on the last day (core.legal_age): under 20, or 60 and over
+    under_20_from, _ = birth_range_for_ages(date_to, 0, 19)
+    _, sixty_to = birth_range_for_ages(date_to, 60, 150)
+    age_q = Q(birth_date__gte=under_20_from)
     if include_elderly:
-        age_q |= Q(birth_date__lte=oldest_elderly_birth)
+        age_q |= Q(birth_date__lte=sixty_to)
     return (
         Resident.objects.filter(
             status=Resident.Status.RESIDENT,
@@ -192,10 +194,3 @@ def movein_candidates(
 
 def surveys_for(residents: list[Resident]) -> dict[int, MoveInSurvey]:
     return {s.resident_id: s for s in MoveInSurvey.objects.filter(resident__in=residents).order_by("created_at")}
-
-
-def _years_before(d: datetime.date, years: int) -> datetime.date:
-    try:
-        return d.replace(year=d.year - years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year - years, day=28)

@@ -148,7 +148,7 @@ def inquiry_send(
                 "result": status,
             },
             # "error" is not a refusal: the inquiry was allowed and made, the network did not answer
-            outcome="ok" if status != Inquiry.Status.ERROR else "error",
+            outcome=Outcome.OK if status != Inquiry.Status.ERROR else Outcome.ERROR,
         )
     return inquiry
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from audit.models import Event
 from audit.services import access_record
 from core.origin import Origin
+from core.refusals import Outcome
 
 from . import initial_load, registry_feed, status_feed
 from .envelope import FeedRejected, LineError, read_envelope
@@ -163,7 +164,7 @@ def _finish(
             "errors": len(run.errors),
         },
         # a rejected file is the run's result, not a refused action: it is not counted among refusals
-        outcome="ok" if run.status != FeedRun.Status.FAILED else "rejected",
+        outcome=Outcome.OK if run.status != FeedRun.Status.FAILED else Outcome.REJECTED,
     )
     return run
 

@@ -21,11 +21,11 @@ from psycopg.copy import QueuedLibpqWriter
 
 from audit.models import Event
 from audit.services import access_record
-from core.kana import address_key, normalize_kana, normalize_text
 from core.origin import Origin
 
 from . import mynumber as mn
 from .models import MyNumber, Resident
+from .services import search_keys
 
 PURPOSE = "住民記録の一括登録"
 RESIDENT_COLUMNS = (
@@ -121,13 +121,6 @@ class BulkConflict(Exception):
     def __init__(self, conflicts: list[Conflict]) -> None:
         super().__init__(f"{len(conflicts)} conflicts")
         self.conflicts = conflicts
-
-
-def search_keys(*, name: str, name_kana: str, address: str) -> tuple[str, str, str, str]:
-    """(kana_key, given_kana_key, name_key, address_key): the keys resident_search_keys sets on a model,
-    from plain values (no model instance per row)."""
-    given = name_kana.replace("\u3000", " ").partition(" ")[2]
-    return normalize_kana(name_kana), normalize_kana(given), normalize_text(name), address_key(address)
 
 
 def _is_number(number: str) -> bool:

@@ -33,13 +33,18 @@ def subject_of(resident: Resident) -> Subject:
     return Subject(atena_no=resident.atena_no, obj=resident)
 
 
+def search_keys(*, name: str, name_kana: str, address: str) -> tuple[str, str, str, str]:
+    """(kana_key, given_kana_key, name_key, address_key): the register's search columns, from plain values
+    (the one rule: width, hiragana/katakana and spaces folded; the given name is what follows the space)."""
+    given = (name_kana or "").replace("\u3000", " ").partition(" ")[2]
+    return normalize_kana(name_kana), normalize_kana(given), normalize_text(name), address_key(address)
+
+
 def resident_search_keys(resident: Resident) -> None:
     """Fill the normalized search columns (called by every service that writes names or addresses)."""
-    _family, _, given = (resident.name_kana or "").replace("\u3000", " ").partition(" ")
-    resident.kana_key = normalize_kana(resident.name_kana)
-    resident.given_kana_key = normalize_kana(given)
-    resident.name_key = normalize_text(resident.name)
-    resident.address_key = address_key(resident.address)
+    resident.kana_key, resident.given_kana_key, resident.name_key, resident.address_key = search_keys(
+        name=resident.name, name_kana=resident.name_kana, address=resident.address
+    )
 
 
 def can_use_mynumber(user: Any) -> bool:

@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from audit.models import Event
 from audit.services import access_record
-from core.kana import address_key, normalize_kana, normalize_text
 from core.legal_age import fiscal_year
 from core.origin import Origin
 from ops.demo.residents_data import APARTMENTS, FAMILY, FOREIGN, GIVEN_F, GIVEN_M, TOWNS
 from residents import mynumber as mn
 from residents.bulk import copy_rows
+from residents.services import search_keys
 
 # Japan's population by 5-year band (0-4 … 95-99), percent; roughly 2025.
 PYRAMID = [3.6, 4.0, 4.3, 4.5, 4.9, 5.1, 5.0, 5.4, 6.0, 7.2, 7.9, 6.8, 6.0, 6.0, 7.3, 6.0, 4.7, 3.2, 1.6, 0.5]
@@ -200,7 +200,6 @@ def seed(*, rng: random.Random, residents: int, stdout: Any) -> None:
                 )
             else:
                 became_on, became_reason, prev = birth, "出生", ""
-            given_part = kana.split("　", 1)[1] if "　" in kana else ""
             res_rows.append(
                 (
                     pid,
@@ -231,10 +230,7 @@ def seed(*, rng: random.Random, residents: int, stdout: Any) -> None:
                     became_reason,
                     ceased_on,
                     ceased_reason,
-                    normalize_kana(kana),
-                    normalize_kana(given_part),
-                    normalize_text(name),
-                    address_key(address),
+                    *search_keys(name=name, name_kana=kana, address=address),
                     now,
                     now,
                 )
